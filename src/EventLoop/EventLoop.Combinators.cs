@@ -1,0 +1,394 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+public sealed partial class EventLoop
+{
+    // ---- Sleep ------------------------------------------------------------------------------
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/> seconds: asyncio's <c>await asyncio.sleep(delay)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.sleep(delay)</c>.</para>
+    /// <para><c>Sleep(0)</c> (or any delay of zero or less) yields exactly one iteration. A
+    /// positive delay waits on a Future completed by a timer; cancelling the task cancels both.
+    /// NaN throws <see cref="ArgumentOutOfRangeException"/>.</para>
+    /// </remarks>
+    public SleepAwaitable Sleep(double delay)
+    {
+        if (double.IsNaN(delay))
+            ThrowHelper.NaN(nameof(delay));
+        return new SleepAwaitable(this, delay);
+    }
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/>: asyncio's <c>await asyncio.sleep(delay)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
+    public SleepAwaitable Sleep(TimeSpan delay) => Sleep(delay.TotalSeconds);
+
+    /// <summary>Suspends for <paramref name="delay"/> seconds, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
+    public async Task<T> Sleep<T>(double delay, T result)
+    {
+        await Sleep(delay);
+        return result;
+    }
+
+    /// <summary>Queues a <c>Sleep(0)</c> continuation: asyncio's bare <c>yield</c> in <c>__sleep0</c>.</summary>
+    internal void YieldTo(Action continuation)
+    {
+        var context = SynchronizationContext.Current;
+        if (context is TaskContext taskContext && taskContext.Loop == this)
+        {
+            taskContext.Task.OnYielded();
+            _ready.Enqueue(new WorkItem(continuation, null, taskContext, WorkKind.Action));
+        }
+        else if (context is null || context is LoopSynchronizationContext || context is TaskContext)
+        {
+            _ready.Enqueue(new WorkItem(continuation, null, null, WorkKind.Action));
+        }
+        else
+        {
+            _ready.Enqueue(new WorkItem(continuation, context, null, WorkKind.ForeignContext));
+        }
+    }
+
+    // ---- Gather ------------------------------------------------------------------------------
+
+    /// <summary>A Future of the results of <paramref name="futures"/>, in argument order: asyncio's <c>asyncio.gather(*fs)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.gather(*aws)</c>.</para>
+    /// <para>The first child to fail makes awaiting it throw that exception while the other
+    /// children keep running; a cancelled child makes it throw <see cref="CancelledError"/>.
+    /// Cancelling it cancels every child. When all children are done already, it is done at
+    /// once (3.12).</para>
+    /// </remarks>
+    public Future<T[]> Gather<T>(params IFuture<T>[] futures)
+    {
+        ArgumentNullException.ThrowIfNull(futures);
+        var plain = new Future[futures.Length];
+        for (int i = 0; i < futures.Length; i++)
+            plain[i] = (futures[i] ?? throw new ArgumentNullException(nameof(futures), "A future in the list is null.")).AsFuture();
+        return GatherCore(plain, returnExceptions: false, static f => ((IFuture<T>)f).Result());
+    }
+
+    /// <summary>Runs each coroutine as a task and gathers their results, in argument order: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>: each coroutine becomes a task, in argument order; see <see cref="Gather{T}(IFuture{T}[])"/>.</remarks>
+    public Future<T[]> Gather<T>(params Func<Task<T>>[] coroutines)
+    {
+        ArgumentNullException.ThrowIfNull(coroutines);
+        var tasks = new Future[coroutines.Length];
+        for (int i = 0; i < coroutines.Length; i++)
+            tasks[i] = CreateTask(coroutines[i]);
+        return GatherCore(tasks, returnExceptions: false, static f => ((IFuture<T>)f).Result());
+    }
+
+    /// <summary>Runs each coroutine as a task and waits for all of them: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>; the results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
+    public Future<object?[]> Gather(params Func<Task>[] coroutines)
+    {
+        ArgumentNullException.ThrowIfNull(coroutines);
+        var tasks = new Future[coroutines.Length];
+        for (int i = 0; i < coroutines.Length; i++)
+            tasks[i] = CreateTask(coroutines[i]);
+        return GatherCore(tasks, returnExceptions: false, static f => f.Result());
+    }
+
+    /// <summary>Gathers any Futures and tasks; with <paramref name="returnExceptions"/>, exceptions take the place of results: asyncio's <c>gather(*fs, return_exceptions=...)</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>asyncio.gather(*aws, return_exceptions=False)</c>. With
+    /// <paramref name="returnExceptions"/>, a failed child's exception, or a
+    /// <see cref="CancelledError"/> for a cancelled child, stands in the list.
+    /// </remarks>
+    public Future<object?[]> Gather(IEnumerable<Future> futures, bool returnExceptions = false)
+    {
+        ArgumentNullException.ThrowIfNull(futures);
+        return GatherCore(futures.ToArray(), returnExceptions, static f => f.Result());
+    }
+
+    /// <summary>Runs each coroutine as a task and gathers them; with <paramref name="returnExceptions"/>, exceptions take the place of results.</summary>
+    /// <remarks>asyncio: <c>asyncio.gather(*coros, return_exceptions=...)</c>.</remarks>
+    public Future<object?[]> Gather(IEnumerable<Func<Task>> coroutines, bool returnExceptions)
+    {
+        ArgumentNullException.ThrowIfNull(coroutines);
+        var tasks = new List<Future>();
+        foreach (var coroutine in coroutines)
+            tasks.Add(CreateTask(coroutine));
+        return GatherCore(tasks.ToArray(), returnExceptions, static f => f.Result());
+    }
+
+    private Future<T[]> GatherCore<T>(Future[] children, bool returnExceptions, Func<Future, T> resultOf)
+    {
+        CheckClosed();
+        if (children.Length == 0)
+        {
+            var empty = new Future<T[]>(this);
+            empty.SetResult([]);
+            return empty;
+        }
+        // asyncio's arg_to_fut: the same Future given twice counts once but appears twice.
+        var unique = new HashSet<Future>(ReferenceEqualityComparer.Instance);
+        foreach (var child in children)
+        {
+            ArgumentNullException.ThrowIfNull(child, nameof(children));
+            if (child.Loop != this)
+                throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument", nameof(children));
+            unique.Add(child);
+        }
+        var outer = new GatheringFuture<T>(this, children, unique.Count, returnExceptions, resultOf);
+        var alreadyDone = new List<Future>();
+        foreach (var child in unique)
+        {
+            if (child.Done)
+                alreadyDone.Add(child);
+            else
+                child.AddListener(outer);
+        }
+        foreach (var child in alreadyDone)
+            outer.OnFutureDone(child);
+        return outer;
+    }
+
+    // ---- Wait ------------------------------------------------------------------------------
+
+    /// <summary>Waits until <paramref name="returnWhen"/> holds or <paramref name="timeout"/> passes; returns the done and pending sets: asyncio's <c>asyncio.wait(fs, timeout=, return_when=)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.wait(aws, timeout=None, return_when=ALL_COMPLETED)</c>.</para>
+    /// <para>Cancels nothing, on timeout either. Throws <see cref="ArgumentException"/> "Set of
+    /// Tasks/Futures is empty." for an empty set, as asyncio's ValueError. The sets keep the
+    /// order of <paramref name="futures"/>.</para>
+    /// </remarks>
+    public async Task<(HashSet<T> Done, HashSet<T> Pending)> Wait<T>(
+        IEnumerable<T> futures, double? timeout = null, ReturnWhen returnWhen = ReturnWhen.AllCompleted)
+        where T : Future
+    {
+        ArgumentNullException.ThrowIfNull(futures);
+        if (timeout is double t && double.IsNaN(t))
+            ThrowHelper.NaN(nameof(timeout));
+        var set = new HashSet<T>(futures, ReferenceEqualityComparer.Instance);
+        if (set.Count == 0)
+            throw new ArgumentException("Set of Tasks/Futures is empty.", nameof(futures));
+        if (returnWhen is not (ReturnWhen.AllCompleted or ReturnWhen.FirstCompleted or ReturnWhen.FirstException))
+            throw new ArgumentOutOfRangeException(nameof(returnWhen), returnWhen, $"Invalid return_when value: {returnWhen}");
+
+        var waiter = CreateFuture<object?>();
+        var listener = new WaitListener(waiter, set.Count, returnWhen);
+        if (timeout is double seconds)
+            listener.TimeoutHandle = CallLater(seconds, static w => ReleaseWaiter((Future<object?>)w!), waiter);
+        foreach (var f in set)
+            f.AddListener(listener);
+        try
+        {
+            await waiter;
+        }
+        finally
+        {
+            listener.TimeoutHandle?.Cancel();
+            foreach (var f in set)
+                f.RemoveListener(listener);
+        }
+        var done = new HashSet<T>(ReferenceEqualityComparer.Instance);
+        var pending = new HashSet<T>(ReferenceEqualityComparer.Instance);
+        foreach (var f in set)
+            (f.Done ? done : pending).Add(f);
+        return (done, pending);
+    }
+
+    private static void ReleaseWaiter(Future<object?> waiter)
+    {
+        if (!waiter.Done)
+            waiter.SetResult(null);
+    }
+
+    /// <summary>asyncio's <c>_on_completion</c> in <c>_wait</c>.</summary>
+    private sealed class WaitListener(Future<object?> waiter, int count, ReturnWhen returnWhen) : IFutureListener
+    {
+        private int _remaining = count;
+
+        public TimerHandle? TimeoutHandle { get; set; }
+
+        public void OnFutureDone(Future future)
+        {
+            _remaining--;
+            if (_remaining <= 0
+                || returnWhen == ReturnWhen.FirstCompleted
+                || (returnWhen == ReturnWhen.FirstException && !future.Cancelled && future.Exception() is not null))
+            {
+                TimeoutHandle?.Cancel();
+                ReleaseWaiter(waiter);
+            }
+        }
+    }
+
+    // ---- WaitFor --------------------------------------------------------------------------
+
+    /// <summary>Runs <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.wait_for(coro, timeout)</c> as of 3.12: the coroutine runs inline
+    /// under a <see cref="Timeout{T}(double?, Func{Task{T}})"/>, with no task of its own. When the
+    /// timeout passes, it is cancelled, and once it has ended, <see cref="TimeoutException"/> is
+    /// thrown. A <paramref name="timeout"/> of <see langword="null"/> waits forever; zero or less
+    /// runs it as a task and cancels it unless it is done at once.</para>
+    /// <para>Differs from 3.11, which always made a task.</para>
+    /// </remarks>
+    public Task<T> WaitFor<T>(Func<Task<T>> coroutine, double? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        return WaitForCore(coroutine, () => CreateTask(coroutine), timeout);
+    }
+
+    /// <summary>Waits for <paramref name="future"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.wait_for(fut, timeout)</c>; cancelling the waiting task cancels <paramref name="future"/> too.</remarks>
+    public Task<T> WaitFor<T>(Future<T> future, double? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        return WaitForCore(async () => await future, () => future, timeout);
+    }
+
+    /// <summary>Waits for <paramref name="task"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(task, timeout)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.wait_for(task, timeout)</c>.</remarks>
+    public Task<T> WaitFor<T>(LoopTask<T> task, double? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return WaitForCore(async () => await task, () => task, timeout);
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(Func{Task{T}}, double?)"/>.</remarks>
+    public Task WaitFor(Func<Task> coroutine, double? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        return WaitForCore<object?>(async () => { await coroutine(); return null; }, () => (IFuture<object?>)CreateTask(coroutine).AsTyped(), timeout);
+    }
+
+    /// <summary>Waits for <paramref name="future"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.wait_for(fut, timeout)</c>.</remarks>
+    public Task WaitFor(Future future, double? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        return WaitForCore<object?>(async () => { await future; return null; }, future.AsTyped, timeout);
+    }
+
+    private async Task<T> WaitForCore<T>(Func<Task<T>> body, Func<IFuture<T>> ensureFuture, double? timeout)
+    {
+        if (timeout is double t && double.IsNaN(t))
+            ThrowHelper.NaN(nameof(timeout));
+        if (timeout is double seconds && seconds <= 0)
+        {
+            var future = ensureFuture();
+            var plain = future.AsFuture();
+            if (plain.Done)
+                return future.Result();
+            await CancelAndWait(plain);
+            try
+            {
+                return future.Result();
+            }
+            catch (CancelledError cancelled)
+            {
+                throw new TimeoutException("The operation has timed out.", cancelled);
+            }
+        }
+        return await RunInTimeout(timeout is double d ? Time() + d : null, _ => body());
+    }
+
+    /// <summary>asyncio's <c>_cancel_and_wait</c>: cancel and wait on a separate waiter, so that this wait stays cancellable.</summary>
+    private async Task CancelAndWait(Future future)
+    {
+        var waiter = CreateFuture<object?>();
+        var release = new ReleaseOnDone(waiter);
+        future.AddListener(release);
+        try
+        {
+            future.Cancel();
+            await waiter;
+        }
+        finally
+        {
+            future.RemoveListener(release);
+        }
+    }
+
+    private sealed class ReleaseOnDone(Future<object?> waiter) : IFutureListener
+    {
+        public void OnFutureDone(Future future) => ReleaseWaiter(waiter);
+    }
+
+    // ---- Timeout scopes ----------------------------------------------------------------------
+
+    /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> seconds away: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>async with asyncio.timeout(delay) as cm:</c>; the body gets <c>cm</c>.</para>
+    /// <para>At the deadline the current task is cancelled; the scope turns that cancellation
+    /// into <see cref="TimeoutException"/>. <see langword="null"/> means no deadline. Must run
+    /// inside a task ("Timeout should be used inside a task").</para>
+    /// </remarks>
+    public Task Timeout(double? delay, Func<TimeoutScope, Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunInTimeout<object?>(Deadline(delay), async scope => { await body(scope); return null; });
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> seconds away: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
+    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(double?, Func{TimeoutScope, Task})"/>.</remarks>
+    public Task Timeout(double? delay, Func<Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunInTimeout<object?>(Deadline(delay), async _ => { await body(); return null; });
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
+    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(double?, Func{TimeoutScope, Task})"/>.</remarks>
+    public Task<T> Timeout<T>(double? delay, Func<TimeoutScope, Task<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunInTimeout(Deadline(delay), body);
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
+    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(double?, Func{TimeoutScope, Task})"/>.</remarks>
+    public Task<T> Timeout<T>(double? delay, Func<Task<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunInTimeout(Deadline(delay), _ => body());
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a deadline at loop time <paramref name="when"/>: asyncio's <c>async with asyncio.timeout_at(when)</c>.</summary>
+    /// <remarks>asyncio: <c>async with asyncio.timeout_at(when) as cm:</c>; see <see cref="Timeout(double?, Func{TimeoutScope, Task})"/>.</remarks>
+    public Task TimeoutAt(double? when, Func<TimeoutScope, Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunInTimeout<object?>(when, async scope => { await body(scope); return null; });
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a deadline at loop time <paramref name="when"/> and returns its result: asyncio's <c>async with asyncio.timeout_at(when)</c>.</summary>
+    /// <remarks>asyncio: <c>async with asyncio.timeout_at(when) as cm:</c>.</remarks>
+    public Task<T> TimeoutAt<T>(double? when, Func<TimeoutScope, Task<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return RunInTimeout(when, body);
+    }
+
+    private double? Deadline(double? delay)
+    {
+        if (delay is double d && double.IsNaN(d))
+            ThrowHelper.NaN(nameof(delay));
+        return delay is double seconds ? Time() + seconds : null;
+    }
+
+    private async Task<T> RunInTimeout<T>(double? when, Func<TimeoutScope, Task<T>> body)
+    {
+        var scope = new TimeoutScope(this, when);
+        scope.Enter();
+        T result;
+        try
+        {
+            result = await body(scope);
+        }
+        catch (Exception exception)
+        {
+            if (scope.Exit(exception))
+                throw new TimeoutException("The operation has timed out.", exception);
+            throw;
+        }
+        scope.Exit(null);
+        return result;
+    }
+}

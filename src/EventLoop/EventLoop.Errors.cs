@@ -1,0 +1,76 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+public sealed partial class EventLoop
+{
+    private Action<EventLoop, ExceptionContext>? _exceptionHandler;
+
+    /// <summary>Sets the handler for errors nobody else can receive; <see langword="null"/> restores the default: asyncio's <c>loop.set_exception_handler(handler)</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>loop.set_exception_handler(handler)</c>. It gets callback exceptions, task
+    /// exceptions never retrieved, and the like. An exception thrown by the handler itself is
+    /// reported through the default handler, and the loop goes on.
+    /// </remarks>
+    public void SetExceptionHandler(Action<EventLoop, ExceptionContext>? handler) => _exceptionHandler = handler;
+
+    /// <summary>The handler set by <see cref="SetExceptionHandler"/>, or <see langword="null"/>: asyncio's <c>loop.get_exception_handler()</c>.</summary>
+    public Action<EventLoop, ExceptionContext>? GetExceptionHandler() => _exceptionHandler;
+
+    /// <summary>Reports <paramref name="context"/> to the exception handler: asyncio's <c>loop.call_exception_handler(context)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.call_exception_handler(context)</c>. Never throws.</remarks>
+    public void CallExceptionHandler(ExceptionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var handler = _exceptionHandler;
+        if (handler is null)
+        {
+            DefaultExceptionHandlerSafe(context);
+            return;
+        }
+        try
+        {
+            handler(this, context);
+        }
+        catch (Exception exception)
+        {
+            DefaultExceptionHandlerSafe(new ExceptionContext("Unhandled error in exception handler")
+            {
+                Exception = exception,
+                Future = context.Future,
+                Task = context.Task,
+                Handle = context.Handle,
+            });
+        }
+    }
+
+    /// <summary>Writes <paramref name="context"/> to standard error as asyncio logs it: asyncio's <c>loop.default_exception_handler(context)</c>.</summary>
+    public void DefaultExceptionHandler(ExceptionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Console.Error.WriteLine(context.ToString());
+    }
+
+    private void DefaultExceptionHandlerSafe(ExceptionContext context)
+    {
+        try
+        {
+            DefaultExceptionHandler(context);
+        }
+        catch
+        {
+            // asyncio: "Guard 'default_exception_handler' in case it is overloaded." Nothing
+            // is left to report to; the loop must go on.
+        }
+    }
+
+    private void ReportCallbackError(in WorkItem item, Exception exception)
+    {
+        var handle = item.Kind == WorkKind.Handle ? (Handle)item.Callback : new ReportHandle(this, item.Describe());
+        CallExceptionHandler(new ExceptionContext("Exception in callback " + handle.DescribeForReport())
+        {
+            Exception = exception,
+            Handle = handle,
+        });
+    }
+}

@@ -1,0 +1,214 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+public sealed partial class EventLoop
+{
+    private long _timerSequence;
+    private int _cancelledTimers;
+
+    // asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION: compact
+    // the heap once more than half of at least this many timers are cancelled.
+    private const int MinTimersToCompact = 100;
+
+    /// <summary>Arranges for <paramref name="callback"/> to run on the next loop iteration.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_soon(callback)</c>.</para>
+    /// <para>Runs on the loop thread, once, in scheduling order; a callback scheduled by another
+    /// callback runs in the next iteration. An exception goes to the exception handler.</para>
+    /// </remarks>
+    public Handle CallSoon(Action callback)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Soon(Handle.s_invokeAction, callback, nameof(CallSoon));
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> on the next loop iteration.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_soon(callback, *args)</c>.</para>
+    /// <para>Runs on the loop thread, once, in scheduling order; a callback scheduled by another
+    /// callback runs in the next iteration. An exception goes to the exception handler.</para>
+    /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
+    /// </remarks>
+    public Handle CallSoon(Action<object?> callback, object? state)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Soon(callback, state, nameof(CallSoon));
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run with a typed <paramref name="state"/> on the next loop iteration.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_soon(callback, *args)</c>.</para>
+    /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
+    /// </remarks>
+    public Handle CallSoon<TState>(Action<TState> callback, TState state)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Soon(StateBox<TState>.Invoke, new StateBox<TState>(callback, state), nameof(CallSoon));
+    }
+
+    private Handle Soon(Action<object?> callback, object? state, string operation)
+    {
+        CheckClosed();
+        CheckThread(operation);
+        var handle = new Handle(this, callback, state);
+        _ready.Enqueue(new WorkItem(handle, null, null, WorkKind.Handle));
+        return handle;
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run after <paramref name="delay"/> seconds.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_later(delay, callback)</c>.</para>
+    /// <para>Never early; timers with equal deadlines run in the order scheduled (asyncio leaves
+    /// that order open; we promise it). A negative delay means now. NaN throws
+    /// <see cref="ArgumentOutOfRangeException"/>.</para>
+    /// </remarks>
+    public TimerHandle CallLater(double delay, Action callback)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Later(delay, Handle.s_invokeAction, callback);
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> after <paramref name="delay"/> seconds.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_later(delay, callback, *args)</c>.</para>
+    /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
+    /// </remarks>
+    public TimerHandle CallLater(double delay, Action<object?> callback, object? state)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Later(delay, callback, state);
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run after <paramref name="delay"/>.</summary>
+    /// <remarks>asyncio: <c>loop.call_later(delay, callback)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
+    public TimerHandle CallLater(TimeSpan delay, Action callback) => CallLater(delay.TotalSeconds, callback);
+
+    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> after <paramref name="delay"/>.</summary>
+    /// <remarks>asyncio: <c>loop.call_later(delay, callback, *args)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
+    public TimerHandle CallLater(TimeSpan delay, Action<object?> callback, object? state) =>
+        CallLater(delay.TotalSeconds, callback, state);
+
+    private TimerHandle Later(double delay, Action<object?> callback, object? state)
+    {
+        if (double.IsNaN(delay))
+            ThrowHelper.NaN(nameof(delay));
+        return At(Time() + delay, callback, state, nameof(CallLater));
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_at(when, callback)</c>.</para>
+    /// <para>Never early; equal deadlines run in the order scheduled; a time in the past means
+    /// now. NaN throws <see cref="ArgumentOutOfRangeException"/>.</para>
+    /// </remarks>
+    public TimerHandle CallAt(double when, Action callback)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        if (double.IsNaN(when))
+            ThrowHelper.NaN(nameof(when));
+        return At(when, Handle.s_invokeAction, callback, nameof(CallAt));
+    }
+
+    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> at loop time <paramref name="when"/>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_at(when, callback, *args)</c>.</para>
+    /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
+    /// </remarks>
+    public TimerHandle CallAt(double when, Action<object?> callback, object? state)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        if (double.IsNaN(when))
+            ThrowHelper.NaN(nameof(when));
+        return At(when, callback, state, nameof(CallAt));
+    }
+
+    internal TimerHandle At(double when, Action<object?> callback, object? state, string operation)
+    {
+        CheckClosed();
+        CheckThread(operation);
+        var timer = new TimerHandle(this, when, _timerSequence++, callback, state) { InHeap = true };
+        _timers.Push(timer);
+        return timer;
+    }
+
+    /// <summary>Like <see cref="CallSoon(Action)"/>, but safe to call from any thread; wakes the loop.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_soon_threadsafe(callback)</c>.</para>
+    /// <para>Callbacks from one thread run in the order that thread submitted them; they reach
+    /// the ready queue at the start of the next iteration.</para>
+    /// </remarks>
+    public Handle CallSoonThreadsafe(Action callback)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Threadsafe(Handle.s_invokeAction, callback);
+    }
+
+    /// <summary>Like <see cref="CallSoon(Action{object?}, object?)"/>, but safe to call from any thread; wakes the loop.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.call_soon_threadsafe(callback, *args)</c>.</para>
+    /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
+    /// </remarks>
+    public Handle CallSoonThreadsafe(Action<object?> callback, object? state)
+    {
+        if (callback is null)
+            ThrowHelper.ArgumentNull(nameof(callback));
+        return Threadsafe(callback, state);
+    }
+
+    private Handle Threadsafe(Action<object?> callback, object? state)
+    {
+        CheckClosed();
+        var handle = new Handle(this, callback, state);
+        _inbox.Post(new WorkItem(handle, null, null, WorkKind.Handle));
+        return handle;
+    }
+
+    // ---- internal entries -------------------------------------------------------------------
+
+    /// <summary>Queues an item for the next iteration; the caller has checked the thread.</summary>
+    internal void EnqueueReady(in WorkItem item) => _ready.Enqueue(in item);
+
+    /// <summary>Queues an item from another thread (or from outside a run) through the inbox.</summary>
+    internal void PostFromOtherThread(in WorkItem item)
+    {
+        // A continuation arriving after Close has nowhere to run; the loop's tasks are gone.
+        if (_closed)
+            return;
+        _inbox.Post(in item);
+    }
+
+    /// <summary>asyncio's <c>_timer_handle_cancelled</c>, plus compaction so memory stays bounded without running the loop.</summary>
+    internal void OnTimerCancelled()
+    {
+        _cancelledTimers++;
+        if (_timers.Count > MinTimersToCompact && _cancelledTimers * 2 > _timers.Count)
+        {
+            _timers.RemoveCancelled();
+            _cancelledTimers = 0;
+        }
+    }
+
+    private void DropCancelledTimersAtHead()
+    {
+        while (_timers.Count > 0 && _timers.Peek().Cancelled)
+        {
+            _timers.Pop().InHeap = false;
+            _cancelledTimers--;
+        }
+    }
+
+    /// <summary>Number of timers in the heap, cancelled ones included (diagnostics and tests).</summary>
+    internal int TimerCount => _timers.Count;
+
+    /// <summary>Number of items in the ready queue (diagnostics and tests).</summary>
+    internal int ReadyCount => _ready.Count;
+}

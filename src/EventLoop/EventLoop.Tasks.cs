@@ -1,0 +1,183 @@
+using System.Text;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+public sealed partial class EventLoop
+{
+    private LoopTask? _pendingHead;
+    private LoopTask? _pendingTail;
+    private int _pendingCount;
+    private long _taskCounter;
+    private int _foreignWaits;
+
+    /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
+    public LoopTask? CurrentTask => CurrentTaskField;
+
+    internal LoopTask? CurrentTaskField;
+
+    /// <summary>Creates a pending Future on this loop: asyncio's <c>loop.create_future()</c>.</summary>
+    public Future<T> CreateFuture<T>()
+    {
+        CheckClosed();
+        return new Future<T>(this);
+    }
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.create_task(coro, name=name)</c>.</para>
+    /// <para>The function is not called now: its first step is scheduled with
+    /// <see cref="CallSoon(Action)"/>, so the caller runs on until it yields. Pass a lambda that
+    /// calls the async method, <c>() => FooAsync()</c>, as Python passes <c>foo()</c> unstarted.</para>
+    /// </remarks>
+    public LoopTask CreateTask(Func<Task> coroutine, string? name = null)
+    {
+        if (coroutine is null)
+            ThrowHelper.ArgumentNull(nameof(coroutine));
+        var task = new LoopTask(this, coroutine, name, NextTaskNumber());
+        Schedule(task);
+        return task;
+    }
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?)"/>.</remarks>
+    public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null)
+    {
+        if (coroutine is null)
+            ThrowHelper.ArgumentNull(nameof(coroutine));
+        var task = new LoopTask<T>(this, coroutine, name, NextTaskNumber());
+        Schedule(task);
+        return task;
+    }
+
+    private long NextTaskNumber()
+    {
+        CheckClosed();
+        CheckThread(nameof(CreateTask));
+        return ++_taskCounter;
+    }
+
+    private void Schedule(LoopTask task)
+    {
+        // Link at the tail of the pending list: AllTasks() lists tasks in creation order.
+        task.PrevPending = _pendingTail;
+        if (_pendingTail is null)
+            _pendingHead = task;
+        else
+            _pendingTail.NextPending = task;
+        _pendingTail = task;
+        _pendingCount++;
+        _ready.Enqueue(new WorkItem(task, null, task.Context, WorkKind.TaskStart));
+    }
+
+    /// <summary>Returns <paramref name="future"/> itself, after checking it belongs to this loop: asyncio's <c>ensure_future(fut)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.ensure_future(fut, loop=loop)</c>.</remarks>
+    public Future EnsureFuture(Future future)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        if (future.Loop != this)
+            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument", nameof(future));
+        return future;
+    }
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>, which is <c>create_task</c> for a coroutine.</remarks>
+    public LoopTask EnsureFuture(Func<Task> coroutine) => CreateTask(coroutine);
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>.</remarks>
+    public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine) => CreateTask(coroutine);
+
+    /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c> / <c>wrap_future</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.wrap_future(fut)</c> for a <c>concurrent.futures.Future</c>.</para>
+    /// <para>The Future completes on the loop (through the thread-safe inbox) once the Task
+    /// does; a Task already complete is copied at once. Cancelling the Future does not cancel
+    /// the Task: .NET Tasks are cancelled by their token.</para>
+    /// </remarks>
+    public Future<object?> EnsureFuture(Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        CheckClosed();
+        var future = new Future<object?>(this);
+        if (task.IsCompleted)
+        {
+            CopyOutcome(task, future);
+            return future;
+        }
+        task.ContinueWith(static (t, s) =>
+        {
+            var f = (Future<object?>)s!;
+            if (!f.Loop.IsClosed)
+                f.Loop.CallSoonThreadsafe(static o => { var (t2, f2) = ((Task, Future<object?>))o!; CopyOutcome(t2, f2); }, (t, f));
+        }, future, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return future;
+    }
+
+    private static void CopyOutcome(Task task, Future<object?> future)
+    {
+        if (future.Done)
+            return;
+        if (task.IsCanceled)
+            future.Cancel();
+        else if (task.IsFaulted)
+            future.SetException(task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception);
+        else
+            future.SetResult(task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null);
+    }
+
+    /// <summary>The tasks of this loop not yet done, in creation order: asyncio's <c>asyncio.all_tasks()</c>.</summary>
+    public IReadOnlyList<LoopTask> AllTasks()
+    {
+        var list = new List<LoopTask>(_pendingCount);
+        for (var t = _pendingHead; t is not null; t = t.NextPending)
+            list.Add(t);
+        return list;
+    }
+
+    internal void TaskFinished(LoopTask task)
+    {
+        if (task.PrevPending is null)
+            _pendingHead = task.NextPending;
+        else
+            task.PrevPending.NextPending = task.NextPending;
+        if (task.NextPending is null)
+            _pendingTail = task.PrevPending;
+        else
+            task.NextPending.PrevPending = task.PrevPending;
+        task.PrevPending = null;
+        task.NextPending = null;
+        _pendingCount--;
+    }
+
+    internal void ForeignWaitStarted() => _foreignWaits++;
+
+    internal void ForeignWaitEnded() => _foreignWaits--;
+
+    /// <summary>At an await's resumption: throw the cancellation requested while the current task was suspended.</summary>
+    internal void ThrowIfPendingForCurrentTask()
+    {
+        var task = CurrentTaskField;
+        if (task is not null && task.TakePendingException() is { } pending)
+            throw pending;
+    }
+
+    private string DescribeDeadlock()
+    {
+        var text = new StringBuilder();
+        text.Append("Deadlock: the loop is on virtual time and nothing is ready, no timer is pending and nothing can arrive from another thread, ")
+            .Append("so no task can ever resume.");
+        if (_pendingCount == 0)
+        {
+            text.Append(" No task is pending.");
+            return text.ToString();
+        }
+        text.Append(" Pending tasks:");
+        for (var t = _pendingHead; t is not null; t = t.NextPending)
+        {
+            text.Append("\n  ").Append(t.Name).Append(" waits on ");
+            text.Append(t.WaitingOn is null ? "nothing the loop knows of" : t.WaitingOn.ToString());
+        }
+        return text.ToString();
+    }
+}

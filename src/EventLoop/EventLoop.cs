@@ -1,0 +1,427 @@
+using System.Diagnostics;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A single-threaded event loop with asyncio's rules: the same order of events, the same cancellation, the same errors.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.AbstractEventLoop</c> / <c>BaseEventLoop</c>.</para>
+/// <para>One iteration (<see cref="RunOnce"/>) runs the callbacks that were ready when it
+/// began; what they schedule runs in the next one. Timers move to the ready queue when due,
+/// earliest first and equal deadlines in the order scheduled. <c>async</c> methods run as
+/// <see cref="LoopTask"/>s whose every <c>await</c> resumes on the loop's thread.</para>
+/// <para>The loop belongs to the thread that runs it. Only <see cref="CallSoonThreadsafe(Action)"/>,
+/// <see cref="Stop"/> and posts to its SynchronizationContext may come from other threads; any
+/// other call from another thread while the loop runs throws <see cref="InvalidOperationException"/>.</para>
+/// </remarks>
+public sealed partial class EventLoop : IDisposable
+{
+    [ThreadStatic]
+    private static EventLoop? t_runningLoop;
+
+    private readonly ReadyQueue _ready = new();
+    private readonly TimerHeap _timers = new();
+    private readonly Inbox _inbox = new();
+    private readonly LoopClock _clock;
+    private readonly LoopSynchronizationContext _loopContext;
+    private readonly bool _detectDeadlocks;
+    private volatile int _threadId;
+    private volatile bool _stopping;
+    private bool _closed;
+
+    /// <summary>Creates a loop on real time, or on virtual time when <see cref="EventLoopOptions.VirtualTimeVariable"/> is set: asyncio's <c>new_event_loop()</c>.</summary>
+    public EventLoop() : this(EventLoopOptions.FromEnvironment())
+    {
+    }
+
+    /// <summary>Creates a loop with the given options: asyncio's <c>new_event_loop()</c>.</summary>
+    public EventLoop(EventLoopOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _clock = options.VirtualTime ? new VirtualClock() : new MonotonicClock();
+        _detectDeadlocks = options.DeadlockDetection;
+        _loopContext = new LoopSynchronizationContext(this);
+    }
+
+    /// <summary>Whether the loop is running: asyncio's <c>loop.is_running()</c>.</summary>
+    public bool IsRunning => _threadId != 0;
+
+    /// <summary>Whether <see cref="Close"/> was called: asyncio's <c>loop.is_closed()</c>.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Whether the loop runs on virtual time (see <see cref="EventLoopOptions.VirtualTime"/>).</summary>
+    public bool IsVirtualTime => _clock.IsVirtual;
+
+    /// <summary>The loop's clock, in seconds: asyncio's <c>loop.time()</c>.</summary>
+    /// <remarks>asyncio: <c>loop.time()</c>. Monotonic; under virtual time it starts at 0.</remarks>
+    public double Time() => _clock.Now;
+
+    /// <summary>The loop running on the calling thread: asyncio's <c>asyncio.get_running_loop()</c>.</summary>
+    /// <exception cref="InvalidOperationException">"no running event loop".</exception>
+    public static EventLoop GetRunningLoop() =>
+        t_runningLoop ?? throw new InvalidOperationException("no running event loop");
+
+    /// <summary>The loop running on the calling thread, or <see langword="null"/>: asyncio's <c>asyncio._get_running_loop()</c>.</summary>
+    public static EventLoop? RunningLoop => t_runningLoop;
+
+    internal bool IsLoopThread => _threadId == Environment.CurrentManagedThreadId;
+
+    // ---- one iteration ------------------------------------------------------------------------
+
+    /// <summary>Runs one iteration of the loop: asyncio's <c>BaseEventLoop._run_once()</c>.</summary>
+    /// <remarks>The phases are numbered as in DESIGN.md and the README.</remarks>
+    private void RunOnce()
+    {
+        // 1. Decide how long to block: not at all if anything is ready or a stop was requested;
+        //    otherwise until the earliest timer; otherwise until another thread submits work.
+        double timeout = ComputeTimeout();
+
+        // 2. Block for that long, woken early by the inbox. Virtual time jumps instead.
+        if (timeout > 0)
+            Block(timeout);
+
+        // 3. Move what other threads submitted to the ready queue, in arrival order. After
+        //    blocking, so that work posted while we slept runs in this iteration.
+        _inbox.DrainTo(_ready);
+
+        // 4. Read the clock once; move every due timer to the ready queue, earliest first,
+        //    equal deadlines in scheduling order. Never early.
+        double now = _clock.Now;
+        while (_timers.Count > 0 && _timers.Peek().When <= now)
+        {
+            var timer = _timers.Pop();
+            timer.InHeap = false;
+            if (timer.Cancelled)
+                _cancelledTimers--;
+            else
+                _ready.Enqueue(new WorkItem(timer, null, null, WorkKind.Handle));
+        }
+
+        // 5. Run exactly the callbacks ready now: what they schedule runs in the next iteration.
+        //    An exception goes to the exception handler and the loop goes on.
+        int count = _ready.Count;
+        for (int i = 0; i < count; i++)
+        {
+            var item = _ready.Dequeue();
+            try
+            {
+                if (item.Task is { } task)
+                    task.RunStep(in item);
+                else
+                    Invoke(in item);
+            }
+            catch (Exception exception)
+            {
+                ReportCallbackError(in item, exception);
+            }
+        }
+    }
+
+    private double ComputeTimeout()
+    {
+        DropCancelledTimersAtHead();
+        if (_ready.Count > 0 || _stopping || _inbox.HasItems)
+            return 0;
+        if (_timers.Count > 0)
+            return Math.Max(0, _timers.Peek().When - _clock.Now);
+        return double.PositiveInfinity;
+    }
+
+    private void Block(double seconds)
+    {
+        if (_clock is VirtualClock virtualClock)
+        {
+            if (!double.IsPositiveInfinity(seconds))
+            {
+                // The loop never sleeps on a timer under virtual time: the clock jumps to it.
+                virtualClock.AdvanceTo(_timers.Peek().When);
+                return;
+            }
+            if (_detectDeadlocks && _foreignWaits == 0 && !_inbox.HasItems)
+                throw new DeadlockError(DescribeDeadlock());
+            _inbox.Wait(-1);
+            return;
+        }
+        _inbox.Wait(ToMilliseconds(seconds));
+    }
+
+    // Rounds up, so that a timer is never found early and the loop does not spin on sub-millisecond waits.
+    private static int ToMilliseconds(double seconds)
+    {
+        if (double.IsPositiveInfinity(seconds))
+            return -1; // no limit
+        double ms = Math.Ceiling(seconds * 1000.0);
+        return ms >= int.MaxValue ? int.MaxValue - 1 : (int)ms;
+    }
+
+    /// <summary>Runs one ready item outside of any task step.</summary>
+    internal static void Invoke(in WorkItem item)
+    {
+        switch (item.Kind)
+        {
+            case WorkKind.Handle:
+                ((Handle)item.Callback).Run();
+                break;
+            case WorkKind.Action:
+                ((Action)item.Callback)();
+                break;
+            case WorkKind.StateAction:
+                ((Action<object?>)item.Callback)(item.State);
+                break;
+            case WorkKind.PostCallback:
+                ((SendOrPostCallback)item.Callback)(item.State);
+                break;
+            case WorkKind.DoneCallback:
+                ((Action<Future>)item.Callback)((Future)item.State!);
+                break;
+            case WorkKind.Listener:
+                ((IFutureListener)item.Callback).OnFutureDone((Future)item.State!);
+                break;
+            case WorkKind.ForeignContext:
+                ((SynchronizationContext)item.State!).Post(static c => ((Action)c!)(), item.Callback);
+                break;
+            case WorkKind.TaskStart:
+                ((LoopTask)item.Callback).Start();
+                break;
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    // ---- running and stopping ------------------------------------------------------------------
+
+    /// <summary>Runs iterations until <see cref="Stop"/> is called: asyncio's <c>loop.run_forever()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.run_forever()</c>.</para>
+    /// <para>A <see cref="Stop"/> before the call makes it run exactly one iteration. Throws
+    /// "This event loop is already running" on a running loop, "Cannot run the event loop while
+    /// another loop is running" inside another loop, "Event loop is closed" on a closed one.
+    /// Under virtual time, throws <see cref="DeadlockError"/> when nothing could ever happen again.</para>
+    /// </remarks>
+    public void RunForever()
+    {
+        CheckClosed();
+        CheckNotRunning();
+        var previousContext = SynchronizationContext.Current;
+        _threadId = Environment.CurrentManagedThreadId;
+        t_runningLoop = this;
+        SynchronizationContext.SetSynchronizationContext(_loopContext);
+        try
+        {
+            while (true)
+            {
+                RunOnce();
+                if (_stopping)
+                    break;
+            }
+        }
+        finally
+        {
+            _stopping = false;
+            _threadId = 0;
+            t_runningLoop = null;
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+    }
+
+    /// <summary>Asks the loop to stop once the current iteration is done: asyncio's <c>loop.stop()</c>.</summary>
+    /// <remarks>asyncio: <c>loop.stop()</c>. Safe from any thread; a stop from another thread takes effect at the next iteration.</remarks>
+    public void Stop()
+    {
+        _stopping = true;
+        if (!IsLoopThread)
+            _inbox.Post(new WorkItem(s_noop, null, null, WorkKind.Action));
+    }
+
+    private static readonly Action s_noop = static () => { };
+
+    /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(fut)</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>loop.run_until_complete(future)</c>. Throws "Event loop stopped before Future
+    /// completed." when the loop is stopped first.
+    /// </remarks>
+    public object? RunUntilComplete(Future future)
+    {
+        RunUntilDone(future, newTask: false);
+        return future.Result();
+    }
+
+    /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(fut)</c>.</remarks>
+    public T RunUntilComplete<T>(Future<T> future)
+    {
+        RunUntilDone(future, newTask: false);
+        return future.Result();
+    }
+
+    /// <summary>Runs the loop until <paramref name="task"/> is done; returns its result or rethrows.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(task)</c>.</remarks>
+    public T RunUntilComplete<T>(LoopTask<T> task)
+    {
+        RunUntilDone(task, newTask: false);
+        return task.Result();
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
+    public void RunUntilComplete(Func<Task> coroutine)
+    {
+        var task = CreateTask(coroutine);
+        RunUntilDone(task, newTask: true);
+        task.ThrowIfNotSuccessful();
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
+    public T RunUntilComplete<T>(Func<Task<T>> coroutine)
+    {
+        var task = CreateTask(coroutine);
+        RunUntilDone(task, newTask: true);
+        return task.Result();
+    }
+
+    private void RunUntilDone(Future future, bool newTask)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        CheckClosed();
+        CheckNotRunning();
+        if (future.Loop != this)
+            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument", nameof(future));
+        future.AddListener(StopOnDone.Instance);
+        try
+        {
+            RunForever();
+        }
+        catch
+        {
+            if (newTask && future.Done && !future.Cancelled)
+                future.Exception(); // mark it retrieved: the caller sees the loop's error instead
+            throw;
+        }
+        finally
+        {
+            future.RemoveListener(StopOnDone.Instance);
+        }
+        if (!future.Done)
+            throw new InvalidOperationException("Event loop stopped before Future completed.");
+    }
+
+    /// <summary>asyncio's <c>_run_until_complete_cb</c>: stops the future's loop.</summary>
+    private sealed class StopOnDone : IFutureListener
+    {
+        public static readonly StopOnDone Instance = new();
+
+        public void OnFutureDone(Future future) => future.Loop.Stop();
+    }
+
+    // ---- closing ------------------------------------------------------------------------------
+
+    /// <summary>Closes the loop: drops what is still queued. Idempotent: asyncio's <c>loop.close()</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>loop.close()</c>. Throws "Cannot close a running event loop" while running.
+    /// Every later call that schedules work throws "Event loop is closed".
+    /// </remarks>
+    public void Close()
+    {
+        if (IsRunning)
+            throw new InvalidOperationException("Cannot close a running event loop");
+        if (_closed)
+            return;
+        _closed = true;
+        _ready.Clear();
+        _timers.Clear();
+        _cancelledTimers = 0;
+        _inbox.Clear();
+    }
+
+    /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
+    public void Dispose() => Close();
+
+    // ---- asyncio.run ------------------------------------------------------------------------
+
+    /// <summary>Runs <paramref name="main"/> on a new loop, cancels what is left, closes the loop: asyncio's <c>asyncio.run(main())</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>asyncio.run(main())</c>. Throws "asyncio.run() cannot be called from a running
+    /// event loop" inside a running loop.
+    /// </remarks>
+    public static void Run(Func<Task> main, EventLoopOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        Run(async () => { await main(); return (object?)null; }, options);
+    }
+
+    /// <summary>Runs <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.run(main())</c>.</remarks>
+    public static T Run<T>(Func<Task<T>> main, EventLoopOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        if (t_runningLoop is not null)
+            throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
+        var loop = new EventLoop(options ?? EventLoopOptions.FromEnvironment());
+        try
+        {
+            var task = loop.CreateTask(main);
+            loop.RunUntilDone(task, newTask: true);
+            return task.Result();
+        }
+        finally
+        {
+            try
+            {
+                loop.CancelAllTasks();
+            }
+            finally
+            {
+                loop.Close();
+            }
+        }
+    }
+
+    /// <summary>asyncio.runners._cancel_all_tasks: cancel, wait for them, report their errors.</summary>
+    private void CancelAllTasks()
+    {
+        var toCancel = AllTasks();
+        if (toCancel.Count == 0)
+            return;
+        foreach (var task in toCancel)
+            task.Cancel();
+        RunUntilDone(Gather(toCancel, returnExceptions: true), newTask: false);
+        foreach (var task in toCancel)
+        {
+            if (task.Cancelled)
+                continue;
+            if (task.Exception() is { } exception)
+            {
+                CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
+                {
+                    Exception = exception,
+                    Task = task,
+                });
+            }
+        }
+    }
+
+    // ---- checks ---------------------------------------------------------------------------
+
+    internal void CheckClosed()
+    {
+        if (_closed)
+            ThrowHelper.Closed();
+    }
+
+    /// <summary>Throws when called from another thread while the loop runs (asyncio checks this in debug mode; we always do).</summary>
+    internal void CheckThread(string operation)
+    {
+        int owner = _threadId;
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+            ThrowHelper.WrongThread(operation);
+    }
+
+    private void CheckNotRunning()
+    {
+        if (IsRunning)
+            throw new InvalidOperationException("This event loop is already running");
+        if (t_runningLoop is not null)
+            throw new InvalidOperationException("Cannot run the event loop while another loop is running");
+    }
+}

@@ -1,0 +1,28 @@
+namespace Asyncio;
+
+/// <summary>How a new <see cref="EventLoop"/> keeps time and reports trouble.</summary>
+/// <remarks>asyncio: no twin (asyncio has one clock); these are the loop's constructor settings.</remarks>
+public sealed class EventLoopOptions
+{
+    /// <summary>The environment variable that puts loops created without options on virtual time.</summary>
+    /// <remarks>
+    /// Set <c>EVENTLOOP_VIRTUAL_TIME=1</c> to run any program on virtual time: sleeps and timers
+    /// take no real time, and the output is the same. The examples' tests use it.
+    /// </remarks>
+    public const string VirtualTimeVariable = "EVENTLOOP_VIRTUAL_TIME";
+
+    /// <summary>Run on virtual time: the clock starts at 0 and jumps to the next deadline whenever the loop would block.</summary>
+    public bool VirtualTime { get; init; }
+
+    /// <summary>Under virtual time, throw <see cref="DeadlockError"/> instead of blocking forever when nothing can make progress (default: on).</summary>
+    /// <remarks>Turn it off when threads the loop does not know of feed it with <c>CallSoonThreadsafe</c>.</remarks>
+    public bool DeadlockDetection { get; init; } = true;
+
+    /// <summary>The options of a loop created without any: real time, unless <see cref="VirtualTimeVariable"/> is set.</summary>
+    public static EventLoopOptions FromEnvironment()
+    {
+        string? value = Environment.GetEnvironmentVariable(VirtualTimeVariable);
+        bool virtualTime = value is not null && value != "" && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
+        return new EventLoopOptions { VirtualTime = virtualTime };
+    }
+}

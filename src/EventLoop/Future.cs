@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>The state of a <see cref="Future"/>, named as asyncio names it.</summary>
+public enum FutureState
+{
+    /// <summary>Not done yet: asyncio's <c>PENDING</c>.</summary>
+    Pending,
+    /// <summary>Cancelled: asyncio's <c>CANCELLED</c>.</summary>
+    Cancelled,
+    /// <summary>Done with a result or an exception: asyncio's <c>FINISHED</c>.</summary>
+    Finished,
+}
+
+/// <summary>The result of an operation that completes later, on one loop: asyncio's <c>Future</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Future</c>. This base class holds everything but the typed result:
+/// see <see cref="Future{T}"/> for futures you complete yourself and <see cref="LoopTask"/> for
+/// the ones the loop completes from an <c>async</c> method.</para>
+/// <para>Done-callbacks always go through the loop's ready queue (as <c>call_soon</c>), in the
+/// order they were added, never inline: the code that completes a Future keeps running to its
+/// end before anything waiting on it does. Awaiting a pending Future suspends the awaiting task
+/// until one iteration after the Future completes; awaiting a done one does not suspend.</para>
+/// <para>Not thread-safe, as asyncio's: complete it from the loop's thread (other threads use
+/// <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</para>
+/// </remarks>
+[DebuggerDisplay("{ToString(),nq}")]
+public abstract class Future
+{
+    private FutureState _state;
+    private Exception? _exception;
+    // The first done-callback lives inline; a list is allocated only for the second. Order of
+    // addition is the order of scheduling: _first always precedes the list's items.
+    private WorkItem _first;
+    private List<WorkItem>? _more;
+    private protected string? _cancelMessage;
+    // The CancelledError that ended a task, handed to the first one who asks (asyncio's
+    // _cancelled_exc): so an awaiter sees the very exception, with its message.
+    private protected CancelledError? _cancelledException;
+    // asyncio's __log_traceback: an exception was set and nobody has looked at it yet.
+    private bool _exceptionUnobserved;
+
+    private protected Future(EventLoop loop)
+    {
+        Loop = loop ?? throw new ArgumentNullException(nameof(loop));
+    }
+
+    /// <summary>The loop this Future belongs to: asyncio's <c>fut.get_loop()</c>.</summary>
+    public EventLoop Loop { get; }
+
+    /// <summary>Pending, cancelled or finished: asyncio's <c>fut._state</c>.</summary>
+    public FutureState State => _state;
+
+    /// <summary>Whether the Future has a result, an exception, or was cancelled: asyncio's <c>fut.done()</c>.</summary>
+    public bool Done => _state != FutureState.Pending;
+
+    /// <summary>Whether the Future was cancelled: asyncio's <c>fut.cancelled()</c>.</summary>
+    public bool Cancelled => _state == FutureState.Cancelled;
+
+    /// <summary>Whether an exception was set and never retrieved (what asyncio logs as "exception was never retrieved").</summary>
+    internal bool ExceptionUnobserved => _exceptionUnobserved;
+
+    /// <summary>The result as an object: asyncio's <c>fut.result()</c> without the static type.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>fut.result()</c>.</para>
+    /// <para>Throws <see cref="CancelledError"/> when cancelled, <see cref="InvalidStateError"/>
+    /// ("Result is not ready.") when pending, and rethrows the exception that was set.
+    /// <see cref="Future{T}.Result"/> and <see cref="LoopTask{T}.Result"/> return it typed.</para>
+    /// </remarks>
+    public object? Result()
+    {
+        ThrowIfNotSuccessful();
+        return BoxedResult;
+    }
+
+    /// <summary>The exception that was set, or <see langword="null"/>: asyncio's <c>fut.exception()</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>fut.exception()</c>. Throws <see cref="CancelledError"/> when cancelled and
+    /// <see cref="InvalidStateError"/> ("Exception is not set.") when pending.
+    /// </remarks>
+    public Exception? Exception()
+    {
+        if (_state == FutureState.Cancelled)
+            throw MakeCancelledError();
+        if (_state != FutureState.Finished)
+            ThrowHelper.InvalidState("Exception is not set.");
+        _exceptionUnobserved = false;
+        return _exception;
+    }
+
+    /// <summary>Marks the Future done with an exception and schedules its callbacks.</summary>
+    /// <remarks>
+    /// asyncio: <c>fut.set_exception(exc)</c>. Throws <see cref="InvalidStateError"/> when the
+    /// Future is already done, with asyncio's message (<c>FINISHED: &lt;Future finished ...&gt;</c>).
+    /// </remarks>
+    public virtual void SetException(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        SetExceptionCore(exception);
+    }
+
+    /// <summary>Cancels the Future and schedules its callbacks; false when it is already done.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>fut.cancel(msg=None)</c>.</para>
+    /// <para><paramref name="message"/> becomes the <see cref="CancelledError.CancelMessage"/>
+    /// of the error seen by whoever awaits it. <see cref="LoopTask.Cancel"/> only requests
+    /// cancellation: see there.</para>
+    /// </remarks>
+    public virtual bool Cancel(string? message = null)
+    {
+        _exceptionUnobserved = false;
+        return CancelCore(message);
+    }
+
+    /// <summary>Adds a callback to run, with this Future, once it is done.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>fut.add_done_callback(fn)</c>.</para>
+    /// <para>The callback is scheduled with <see cref="EventLoop.CallSoon(Action)"/> when the
+    /// Future completes, or at once when it is already done; callbacks run in the order added.
+    /// An exception it throws goes to the loop's exception handler.</para>
+    /// </remarks>
+    public void AddDoneCallback(Action<Future> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        AddCallback(new WorkItem(callback, this, null, WorkKind.DoneCallback));
+    }
+
+    /// <summary>Removes every registration of <paramref name="callback"/>; returns how many were removed.</summary>
+    /// <remarks>asyncio: <c>fut.remove_done_callback(fn)</c>.</remarks>
+    public int RemoveDoneCallback(Action<Future> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return RemoveCallbacks(callback);
+    }
+
+    /// <summary>Lets <c>await</c> suspend until the Future is done, then rethrow or continue.</summary>
+    /// <remarks>asyncio: <c>Future.__await__</c>.</remarks>
+    public FutureAwaiter GetAwaiter() => new(this);
+
+    /// <summary>asyncio's repr: <c>&lt;Future pending&gt;</c>, <c>&lt;Future finished result=1&gt;</c>, ...</summary>
+    public override string ToString() => $"<{DisplayName}{DescribeState()}>";
+
+    private protected virtual string DisplayName => "Future";
+
+    private protected string DescribeState() => _state switch
+    {
+        FutureState.Pending => " pending",
+        FutureState.Cancelled => " cancelled",
+        _ when _exception is not null => " finished exception=" + Naming.ExceptionRepr(_exception),
+        _ => " finished result=" + Naming.Repr(BoxedResult),
+    };
+
+    /// <summary>The result boxed, once finished without an exception.</summary>
+    private protected abstract object? BoxedResult { get; }
+
+    // ---- completion, for subclasses and the loop --------------------------------------------
+
+    private protected void ThrowIfAlreadyDone()
+    {
+        if (_state != FutureState.Pending)
+            ThrowAlreadyDone();
+    }
+
+    private void ThrowAlreadyDone() =>
+        throw new InvalidStateError($"{(_state == FutureState.Cancelled ? "CANCELLED" : "FINISHED")}: {this}");
+
+    /// <summary>Marks the Future finished (its typed result already stored) and schedules the callbacks.</summary>
+    private protected void FinishCore()
+    {
+        Debug.Assert(_state == FutureState.Pending);
+        _state = FutureState.Finished;
+        ScheduleCallbacks();
+    }
+
+    internal void SetExceptionCore(Exception exception)
+    {
+        ThrowIfAlreadyDone();
+        Loop.CheckThread("SetException");
+        _exception = exception;
+        _state = FutureState.Finished;
+        _exceptionUnobserved = true;
+        ScheduleCallbacks();
+    }
+
+    internal bool CancelCore(string? message)
+    {
+        if (_state != FutureState.Pending)
+            return false;
+        Loop.CheckThread("Cancel");
+        _state = FutureState.Cancelled;
+        _cancelMessage = message;
+        OnCancelled();
+        ScheduleCallbacks();
+        return true;
+    }
+
+    /// <summary>Hook for futures that hold a resource to release when cancelled (a sleep's timer).</summary>
+    private protected virtual void OnCancelled()
+    {
+    }
+
+    /// <summary>The error for an awaiter of a cancelled Future: asyncio's <c>_make_cancelled_error</c>.</summary>
+    internal CancelledError MakeCancelledError()
+    {
+        var saved = _cancelledException;
+        if (saved is not null)
+        {
+            _cancelledException = null;
+            return saved;
+        }
+        return new CancelledError(_cancelMessage);
+    }
+
+    internal string? CancelMessage => _cancelMessage;
+
+    /// <summary>Throws what <c>result()</c> would throw; returns when the Future finished with a result.</summary>
+    internal void ThrowIfNotSuccessful()
+    {
+        if (_state == FutureState.Finished && _exception is null)
+            return;
+        ThrowNotSuccessful();
+    }
+
+    private void ThrowNotSuccessful()
+    {
+        if (_state == FutureState.Cancelled)
+            throw MakeCancelledError();
+        if (_state != FutureState.Finished)
+            ThrowHelper.InvalidState("Result is not ready.");
+        _exceptionUnobserved = false;
+        ExceptionDispatchInfo.Throw(_exception!);
+    }
+
+    // ---- callbacks --------------------------------------------------------------------------
+
+    internal void AddCallback(in WorkItem item)
+    {
+        if (_state != FutureState.Pending)
+        {
+            Loop.CheckClosed();
+            Loop.CheckThread("AddDoneCallback");
+            Loop.EnqueueReady(in item);
+            return;
+        }
+        if (_first.IsEmpty && (_more is null || _more.Count == 0))
+            _first = item;
+        else
+            (_more ??= new List<WorkItem>(4)).Add(item);
+    }
+
+    internal void AddListener(IFutureListener listener) =>
+        AddCallback(new WorkItem(listener, this, null, WorkKind.Listener));
+
+    internal int RemoveListener(IFutureListener listener) => RemoveCallbacks(listener);
+
+    private int RemoveCallbacks(object callback)
+    {
+        int removed = 0;
+        if (_more is { Count: > 0 } more)
+            removed += more.RemoveAll(item => ReferenceEquals(item.Callback, callback) || Equals(item.Callback, callback));
+        if (!_first.IsEmpty && (ReferenceEquals(_first.Callback, callback) || Equals(_first.Callback, callback)))
+        {
+            removed++;
+            _first = default;
+        }
+        // Keep the first slot filled while the list has items, so that order is preserved.
+        if (_first.IsEmpty && _more is { Count: > 0 })
+        {
+            _first = _more[0];
+            _more.RemoveAt(0);
+        }
+        return removed;
+    }
+
+    private void ScheduleCallbacks()
+    {
+        if (_first.IsEmpty)
+            return;
+        var loop = Loop;
+        loop.CheckClosed();
+        loop.EnqueueReady(in _first);
+        _first = default;
+        if (_more is { Count: > 0 } more)
+        {
+            foreach (var item in more)
+                loop.EnqueueReady(in item);
+            more.Clear();
+        }
+    }
+
+    /// <summary>Number of callbacks waiting for this Future (diagnostics and tests).</summary>
+    internal int CallbackCount => (_first.IsEmpty ? 0 : 1) + (_more?.Count ?? 0);
+
+    // ---- await ------------------------------------------------------------------------------
+
+    /// <summary>Registers an <c>await</c> continuation; see DESIGN.md "Coroutines, tasks and the SynchronizationContext".</summary>
+    internal void OnAwait(Action continuation)
+    {
+        var loop = Loop;
+        loop.CheckThread("await");
+        var context = SynchronizationContext.Current;
+        if (context is TaskContext taskContext && taskContext.Loop == loop)
+        {
+            var task = taskContext.Task;
+            if (ReferenceEquals(task, this))
+            {
+                // asyncio: the task's next step raises RuntimeError instead of waiting forever.
+                task.ThrowOnNextStep(new InvalidOperationException($"Task cannot await on itself: {task}"));
+                loop.EnqueueReady(new WorkItem(continuation, null, taskContext, WorkKind.Action));
+                return;
+            }
+            AddCallback(new WorkItem(continuation, null, taskContext, WorkKind.Action));
+            task.OnAwaiting(this);
+        }
+        else if (context is null || context is LoopSynchronizationContext || context is TaskContext)
+        {
+            // Not inside a task of this loop: resume as a plain callback on the loop.
+            AddCallback(new WorkItem(continuation, null, null, WorkKind.Action));
+        }
+        else
+        {
+            AddCallback(new WorkItem(continuation, context, null, WorkKind.ForeignContext));
+        }
+    }
+
+    /// <summary>This Future seen through the typed interface, its result boxed.</summary>
+    internal IFuture<object?> AsTyped() => this as IFuture<object?> ?? new UntypedView(this);
+
+    private sealed class UntypedView(Future future) : IFuture<object?>
+    {
+        public Future AsFuture() => future;
+
+        public object? Result() => future.Result();
+    }
+
+    /// <summary>What <c>GetResult</c> of an awaiter does: a cancellation requested while the task was suspended lands here first.</summary>
+    internal void GetResultForAwait()
+    {
+        Loop.ThrowIfPendingForCurrentTask();
+        ThrowIfNotSuccessful();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A callback scheduled with <see cref="EventLoop.CallSoon(Action)"/>: lets the caller cancel it.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Handle</c>.</para>
+/// <para>A cancelled handle never runs; cancelling drops the references to the callback and its
+/// state at once, as asyncio does, so that they can be collected.</para>
+/// </remarks>
+public class Handle
+{
+    // Every callback is stored as (Action<object?>, state): an Action is its own state behind a
+    // static invoker, so no closure is allocated for any overload.
+    internal static readonly Action<object?> s_invokeAction = static s => ((Action)s!)();
+
+    private Action<object?>? _callback;
+    private object? _state;
+    private bool _cancelled;
+
+    internal Handle(EventLoop loop, Action<object?> callback, object? state)
+    {
+        Loop = loop;
+        _callback = callback;
+        _state = state;
+    }
+
+    internal EventLoop Loop { get; }
+
+    /// <summary>Whether <see cref="Cancel"/> was called: asyncio's <c>handle.cancelled()</c>.</summary>
+    public bool Cancelled => _cancelled;
+
+    /// <summary>Cancels the callback: if it has not run yet, it never will. Idempotent.</summary>
+    /// <remarks>asyncio: <c>handle.cancel()</c>.</remarks>
+    public virtual void Cancel()
+    {
+        if (_cancelled)
+            return;
+        _cancelled = true;
+        _callback = null;
+        _state = null;
+    }
+
+    internal void Run()
+    {
+        var callback = _callback;
+        if (callback is not null)
+            callback(_state);
+    }
+
+    /// <summary>The callback as asyncio's repr shows it, for example <c>say()</c>.</summary>
+    internal string DescribeCallback()
+    {
+        if (_callback is null)
+            return "";
+        Delegate user = _callback == s_invokeAction ? (Delegate)_state! : _state is IStateBox box ? box.UserDelegate : _callback;
+        return Naming.DescribeDelegate(user);
+    }
+
+    internal virtual string DescribeForReport() => DescribeCallback();
+
+    /// <summary>asyncio's repr: <c>&lt;Handle say()&gt;</c> or <c>&lt;Handle cancelled&gt;</c>.</summary>
+    public override string ToString() =>
+        _cancelled ? $"<{GetType().Name} cancelled>" : $"<{GetType().Name} {DescribeCallback()}>";
+}
+
+/// <summary>A callback scheduled for a time: returned by <see cref="EventLoop.CallLater(double, Action)"/> and <see cref="EventLoop.CallAt(double, Action)"/>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.TimerHandle</c>.</para>
+/// <para>Timers fire in (deadline, scheduling order) and never before their deadline.</para>
+/// </remarks>
+public sealed class TimerHandle : Handle
+{
+    internal TimerHandle(EventLoop loop, double when, long sequence, Action<object?> callback, object? state)
+        : base(loop, callback, state)
+    {
+        When = when;
+        Sequence = sequence;
+    }
+
+    /// <summary>The loop time at which the callback is due: asyncio's <c>handle.when()</c>.</summary>
+    public double When { get; }
+
+    /// <summary>The order of scheduling, which breaks ties between equal deadlines.</summary>
+    internal long Sequence { get; }
+
+    /// <summary>True while the timer sits in the loop's heap (asyncio's <c>_scheduled</c>).</summary>
+    internal bool InHeap { get; set; }
+
+    /// <summary>Cancels the timer; the loop drops it from its heap lazily. Idempotent.</summary>
+    /// <remarks>asyncio: <c>TimerHandle.cancel()</c>.</remarks>
+    public override void Cancel()
+    {
+        if (Cancelled)
+            return;
+        if (InHeap)
+            Loop.CheckThread("TimerHandle.Cancel");
+        base.Cancel();
+        if (InHeap)
+            Loop.OnTimerCancelled();
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;TimerHandle when=1.5 say()&gt;</c>.</summary>
+    public override string ToString() => Cancelled
+        ? $"<TimerHandle cancelled when={When.ToString("R", CultureInfo.InvariantCulture)}>"
+        : $"<TimerHandle when={When.ToString("R", CultureInfo.InvariantCulture)} {DescribeCallback()}>";
+}
+
+/// <summary>Stands for an internal callback (a done-callback, a continuation) in an error report.</summary>
+internal sealed class ReportHandle : Handle
+{
+    private static readonly Action<object?> s_none = static _ => { };
+    private readonly string _description;
+
+    public ReportHandle(EventLoop loop, string description) : base(loop, s_none, null) => _description = description;
+
+    internal override string DescribeForReport() => _description;
+
+    public override string ToString() => $"<Handle {_description}>";
+}
+
+/// <summary>A callback and its typed state, for the generic scheduling overloads.</summary>
+internal interface IStateBox
+{
+    Delegate UserDelegate { get; }
+}
+
+internal sealed class StateBox<TState> : IStateBox
+{
+    public static readonly Action<object?> Invoke = static s =>
+    {
+        var box = (StateBox<TState>)s!;
+        box._callback(box._state);
+    };
+
+    private readonly Action<TState> _callback;
+    private readonly TState _state;
+
+    public StateBox(Action<TState> callback, TState state)
+    {
+        _callback = callback;
+        _state = state;
+    }
+
+    public Delegate UserDelegate => _callback;
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace Asyncio.Internal;
+
+/// <summary>Python-like reprs for ToString() and error messages.</summary>
+internal static class Naming
+{
+    /// <summary>A delegate as asyncio's callback source: the method name and <c>()</c>.</summary>
+    public static string DescribeDelegate(Delegate d)
+    {
+        var m = d.Method;
+        string name = m.Name;
+        // Lambdas compile to "<Outer>b__0_0": show the enclosing method, as Python shows "<lambda>".
+        if (name.StartsWith('<'))
+        {
+            int end = name.IndexOf('>');
+            name = end > 1 ? name[1..end] + ".<lambda>" : "<lambda>";
+        }
+        return name + "()";
+    }
+
+    /// <summary>A value as Python's <c>repr()</c> would show it, for the common types.</summary>
+    public static string Repr(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        string s => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        Exception e => ExceptionRepr(e),
+        _ => value.ToString() ?? value.GetType().Name,
+    };
+
+    /// <summary>An exception as <c>repr(exc)</c>: <c>TypeName('message')</c>.</summary>
+    public static string ExceptionRepr(Exception e)
+    {
+        string name = e.GetType().Name;
+        string? message = e is CancelledError ce ? ce.CancelMessage : e.Message;
+        return string.IsNullOrEmpty(message) ? name + "()" : name + "(" + Repr(message) + ")";
+    }
+}

@@ -1,0 +1,95 @@
+namespace Asyncio.Internal;
+
+/// <summary>The SynchronizationContext of one task: each task has its own instance.</summary>
+/// <remarks>
+/// .NET runs an <c>await</c> continuation inline when it completes under the very context
+/// instance it captured. One instance per task keeps that for the task's own nested awaits (as
+/// Python's <c>await coro</c> runs inline) while a completion coming from another task or a
+/// callback is posted: asyncio's <c>call_soon</c> wake-up.
+/// </remarks>
+internal sealed class TaskContext : SynchronizationContext
+{
+    public TaskContext(EventLoop loop, LoopTask task)
+    {
+        Loop = loop;
+        Task = task;
+    }
+
+    public EventLoop Loop { get; }
+
+    public LoopTask Task { get; }
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var item = new WorkItem(d, state, this, WorkKind.PostCallback);
+        if (Loop.IsLoopThread)
+        {
+            if (ReferenceEquals(Loop.CurrentTask, Task))
+                Task.OnYielded();
+            Loop.EnqueueReady(in item);
+        }
+        else
+        {
+            Loop.PostFromOtherThread(in item);
+        }
+    }
+
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        if (!Loop.IsLoopThread)
+            throw new NotSupportedException("Send to a loop task's context from another thread would block; use Post.");
+        d(state);
+    }
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    /// <summary>Runs one step of the task: asyncio's <c>Task.__step</c>.</summary>
+    public void RunStep(in WorkItem item)
+    {
+        var loop = Loop;
+        var task = Task;
+        var previousTask = loop.CurrentTaskField;
+        var previousContext = Current;
+        loop.CurrentTaskField = task;
+        SetSynchronizationContext(this);
+        task.BeginStep();
+        try
+        {
+            EventLoop.Invoke(in item);
+        }
+        finally
+        {
+            SetSynchronizationContext(previousContext);
+            loop.CurrentTaskField = previousTask;
+            task.EndStep();
+        }
+    }
+}
+
+/// <summary>The loop's context outside any task: posts become plain callbacks on the loop.</summary>
+internal sealed class LoopSynchronizationContext : SynchronizationContext
+{
+    public LoopSynchronizationContext(EventLoop loop) => Loop = loop;
+
+    public EventLoop Loop { get; }
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var item = new WorkItem(d, state, null, WorkKind.PostCallback);
+        if (Loop.IsLoopThread)
+            Loop.EnqueueReady(in item);
+        else
+            Loop.PostFromOtherThread(in item);
+    }
+
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        if (!Loop.IsLoopThread)
+            throw new NotSupportedException("Send to the loop's context from another thread would block; use Post.");
+        d(state);
+    }
+
+    public override SynchronizationContext CreateCopy() => this;
+}

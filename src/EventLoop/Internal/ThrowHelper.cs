@@ -1,0 +1,25 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Asyncio.Internal;
+
+/// <summary>Throws on behalf of hot paths, so that their bodies stay small enough to inline.</summary>
+internal static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void Closed() => throw new InvalidOperationException("Event loop is closed");
+
+    [DoesNotReturn]
+    public static void WrongThread(string operation) => throw new InvalidOperationException(
+        $"Non-thread-safe operation invoked on an event loop other than the current one: {operation} was called " +
+        "from another thread while the loop runs; use CallSoonThreadsafe or RunCoroutineThreadsafe.");
+
+    [DoesNotReturn]
+    public static void NaN(string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, "The delay or deadline is NaN; give a number of seconds.");
+
+    [DoesNotReturn]
+    public static void ArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
+
+    [DoesNotReturn]
+    public static void InvalidState(string message) => throw new InvalidStateError(message);
+}

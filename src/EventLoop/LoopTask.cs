@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A Future that drives an <c>async</c> method on the loop: asyncio's <c>Task</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?)"/>.</para>
+/// <para>The method is not called at creation: its first step runs in the next loop iteration.
+/// Each step runs under the task's own SynchronizationContext, so every <c>await</c> inside it
+/// resumes on the loop thread as a step of this task. When the method's <see cref="Task"/> ends,
+/// the task finishes in the same step: with its result, as cancelled (any
+/// <see cref="OperationCanceledException"/>), or with the exception.</para>
+/// <para>Differs from asyncio: the task's name is numbered per loop (<c>Task-1</c> is the first
+/// task of this loop), not per process, so that runs are reproducible.</para>
+/// </remarks>
+public class LoopTask : Future
+{
+    // Invariant (asyncio tasks.py): while the task is pending, it either waits on _waiter (a loop
+    // Future whose done-callback will step it), or a step of it is queued, or it waits on
+    // something outside the loop (_foreignWait), which will post its continuation to the
+    // task's context.
+    private Func<Task>? _coroutineFunction;
+    private Task? _coroutine;
+    private Future? _waiter;
+    private bool _mustCancel;
+    // A cancellation (or error) to throw at the next loop await of this task: how asyncio's
+    // coro.throw() is done in C#, where an exception cannot be thrown into a suspended method.
+    private Exception? _pendingException;
+    private int _cancelRequests;
+    private string? _name;
+    private readonly long _number;
+    private CancellationTokenSource? _cancellationSource;
+    private bool _yieldedThisStep;
+    private bool _foreignWait;
+
+    // The loop's list of pending tasks, intrusive so that creating a task allocates no node.
+    internal LoopTask? PrevPending;
+    internal LoopTask? NextPending;
+
+    internal LoopTask(EventLoop loop, Func<Task> coroutineFunction, string? name, long number) : base(loop)
+    {
+        _coroutineFunction = coroutineFunction;
+        _name = name;
+        _number = number;
+        Context = new TaskContext(loop, this);
+    }
+
+    internal TaskContext Context { get; }
+
+    /// <summary>The task's name: asyncio's <c>get_name()</c>/<c>set_name()</c>; <c>Task-N</c> unless given.</summary>
+    public string Name
+    {
+        get => _name ??= "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        set => _name = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>The loop Future this task is suspended on, if any: asyncio's <c>_fut_waiter</c>.</summary>
+    public Future? WaitingOn => _waiter;
+
+    /// <summary>A token cancelled as soon as <see cref="Cancel"/> is requested, for .NET APIs called by the task.</summary>
+    /// <remarks>
+    /// asyncio: no twin. Pass it to .NET APIs that the task awaits (they know nothing of loop
+    /// cancellation). When <see cref="Uncancel"/> brings the count of requests back to zero, a
+    /// fresh token is handed out from then on.
+    /// </remarks>
+    public CancellationToken CancellationToken
+    {
+        get
+        {
+            if (_cancellationSource is null)
+            {
+                _cancellationSource = new CancellationTokenSource();
+                if (_cancelRequests > 0)
+                    _cancellationSource.Cancel();
+            }
+            return _cancellationSource.Token;
+        }
+    }
+
+    /// <summary>Requests that the task be cancelled; false when it is already done.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>task.cancel(msg=None)</c>.</para>
+    /// <para>When the task is suspended on a loop Future, that Future is cancelled, so the
+    /// <c>await</c> throws <see cref="CancelledError"/> inside the method at its next step;
+    /// otherwise the error is thrown at its next loop <c>await</c>, or the task is cancelled
+    /// before it starts. The method may catch the error and go on; the task is cancelled only if
+    /// the method ends with it. Each call counts a request (<see cref="Cancelling"/>).</para>
+    /// <para>Differs from asyncio: while the task awaits a .NET <see cref="Task"/>, the error
+    /// waits for the task's next await of a loop awaitable; <see cref="CancellationToken"/> is
+    /// cancelled at once so that .NET APIs can stop early.</para>
+    /// </remarks>
+    public override bool Cancel(string? message = null)
+    {
+        if (Done)
+            return false;
+        Loop.CheckThread("Cancel");
+        _cancelRequests++;
+        if (_waiter is not null && _waiter.Cancel(message))
+        {
+            // Keep _waiter: it may be a task that ignores the request and must be asked again.
+            CancelToken();
+            return true;
+        }
+        _mustCancel = true;
+        _cancelMessage = message;
+        CancelToken();
+        return true;
+    }
+
+    /// <summary>The number of pending cancellation requests: asyncio's <c>task.cancelling()</c>.</summary>
+    public int Cancelling() => _cancelRequests;
+
+    /// <summary>Withdraws one cancellation request; returns how many remain.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>task.uncancel()</c>.</para>
+    /// <para>As in 3.13, bringing the count to zero also revokes a cancellation that has not yet
+    /// been thrown into the method.</para>
+    /// </remarks>
+    public int Uncancel()
+    {
+        if (_cancelRequests > 0)
+        {
+            _cancelRequests--;
+            if (_cancelRequests == 0)
+            {
+                _mustCancel = false;
+                if (_cancellationSource is { IsCancellationRequested: true })
+                    _cancellationSource = null;
+            }
+        }
+        return _cancelRequests;
+    }
+
+    /// <summary>Not supported on a task, as in asyncio: a task's outcome is its method's.</summary>
+    /// <exception cref="InvalidOperationException">Always: "Task does not support set_exception operation".</exception>
+    public override void SetException(Exception exception) =>
+        throw new InvalidOperationException("Task does not support set_exception operation");
+
+    /// <summary>Lets <c>await</c> suspend until the task is done, then rethrow or continue.</summary>
+    public new FutureAwaiter GetAwaiter() => new(this);
+
+    /// <summary>asyncio's repr: <c>&lt;LoopTask pending name='Task-1'&gt;</c>.</summary>
+    public override string ToString()
+    {
+        string state = DescribeState();
+        int space = state.IndexOf(' ', 1);
+        string head = space < 0 ? state : state[..space];
+        string tail = space < 0 ? "" : state[space..];
+        string waiting = _waiter is not null && !Done ? " wait_for=" + _waiter : "";
+        return $"<{DisplayName}{head} name={Naming.Repr(Name)}{waiting}{tail}>";
+    }
+
+    private protected override string DisplayName => "LoopTask";
+
+    private protected override object? BoxedResult => null;
+
+    /// <summary>Stores the result of the finished method and marks the task finished.</summary>
+    private protected virtual void SetResultFrom(Task coroutine) => FinishCore();
+
+    // ---- driving the method: called by the loop and the awaiters ----------------------------
+
+    private void CancelToken()
+    {
+        var source = _cancellationSource;
+        if (source is not null && !source.IsCancellationRequested)
+            source.Cancel();
+    }
+
+    /// <summary>An awaiter is suspending this task on <paramref name="future"/> (asyncio's <c>__step</c> after a yield).</summary>
+    internal void OnAwaiting(Future future)
+    {
+        _waiter = future;
+        if (_mustCancel && future.Cancel(_cancelMessage))
+            _mustCancel = false;
+    }
+
+    /// <summary>This task queued its own next step (a <c>Sleep(0)</c> or a post to its context).</summary>
+    internal void OnYielded() => _yieldedThisStep = true;
+
+    internal void ThrowOnNextStep(Exception exception) => _pendingException = exception;
+
+    /// <summary>Takes the exception to throw at this await, if a cancellation is pending.</summary>
+    internal Exception? TakePendingException()
+    {
+        var pending = _pendingException;
+        _pendingException = null;
+        return pending;
+    }
+
+    internal void BeginStep()
+    {
+        if (_foreignWait)
+        {
+            _foreignWait = false;
+            Loop.ForeignWaitEnded();
+        }
+        if (_mustCancel)
+        {
+            _pendingException ??= MakeCancelledError();
+            _mustCancel = false;
+        }
+        _waiter = null;
+        _yieldedThisStep = false;
+    }
+
+    /// <summary>The first step: call the method (asyncio: the first <c>coro.send(None)</c>).</summary>
+    internal void Start()
+    {
+        var function = _coroutineFunction;
+        _coroutineFunction = null;
+        Debug.Assert(function is not null, "a task starts once");
+        if (TakePendingException() is { } pending)
+        {
+            // Cancelled before its first step: the method never runs, as in asyncio.
+            CompleteWith(pending);
+            return;
+        }
+        Task? coroutine;
+        try
+        {
+            coroutine = function();
+        }
+        catch (Exception exception)
+        {
+            CompleteWith(exception);
+            return;
+        }
+        _coroutine = coroutine ?? Task.FromException(new InvalidOperationException(
+            $"The function of {this} returned null instead of a Task."));
+    }
+
+    internal void EndStep()
+    {
+        if (Done)
+            return;
+        var coroutine = _coroutine;
+        if (coroutine is null)
+            return;
+        if (coroutine.IsCompleted)
+        {
+            CompleteFrom(coroutine);
+            return;
+        }
+        if (_waiter is null && !_yieldedThisStep)
+        {
+            // Suspended on something outside the loop (a .NET Task): it will post back.
+            _foreignWait = true;
+            Loop.ForeignWaitStarted();
+        }
+    }
+
+    private void CompleteFrom(Task coroutine)
+    {
+        _coroutine = null;
+        switch (coroutine.Status)
+        {
+            case TaskStatus.RanToCompletion:
+                if (_mustCancel || _pendingException is CancelledError)
+                {
+                    // asyncio: "Task is cancelled right before coro stops."
+                    _mustCancel = false;
+                    _pendingException = null;
+                    Loop.TaskFinished(this);
+                    CancelCore(_cancelMessage);
+                }
+                else
+                {
+                    _pendingException = null;
+                    Loop.TaskFinished(this);
+                    SetResultFrom(coroutine);
+                }
+                break;
+            case TaskStatus.Canceled:
+                CompleteWith(UnwrapCancellation(coroutine));
+                break;
+            default:
+                var error = coroutine.Exception!.InnerExceptions.Count == 1
+                    ? coroutine.Exception.InnerException!
+                    : coroutine.Exception;
+                CompleteWith(error);
+                break;
+        }
+    }
+
+    private void CompleteWith(Exception exception)
+    {
+        _pendingException = null;
+        _mustCancel = false;
+        if (exception is OperationCanceledException cancellation)
+        {
+            _cancelledException = cancellation as CancelledError ?? new CancelledError(null, cancellation);
+            Loop.TaskFinished(this);
+            CancelCore(null);
+        }
+        else
+        {
+            Loop.TaskFinished(this);
+            SetExceptionCore(exception);
+        }
+    }
+
+    private static OperationCanceledException UnwrapCancellation(Task coroutine)
+    {
+        try
+        {
+            coroutine.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException e)
+        {
+            return e;
+        }
+        return new CancelledError();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Asyncio;
+
+/// <summary>A task whose method returns a <typeparamref name="T"/>: asyncio's <c>Task</c>.</summary>
+/// <remarks>asyncio: <c>asyncio.Task</c>; see <see cref="LoopTask"/> for the rules.</remarks>
+public sealed class LoopTask<T> : LoopTask, IFuture<T>
+{
+    private T _result = default!;
+
+    internal LoopTask(EventLoop loop, Func<Task<T>> coroutineFunction, string? name, long number)
+        : base(loop, coroutineFunction, name, number)
+    {
+    }
+
+    /// <summary>The method's return value: asyncio's <c>task.result()</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>task.result()</c>. Throws <see cref="CancelledError"/> when cancelled,
+    /// <see cref="InvalidStateError"/> ("Result is not ready.") when pending, and rethrows the
+    /// method's exception.
+    /// </remarks>
+    public new T Result()
+    {
+        ThrowIfNotSuccessful();
+        return _result;
+    }
+
+    /// <summary>Lets <c>await</c> suspend until the task is done, then return its result.</summary>
+    public new FutureAwaiter<T> GetAwaiter() => new(this, this);
+
+    Future IFuture<T>.AsFuture() => this;
+
+    private protected override void SetResultFrom(Task coroutine)
+    {
+        _result = ((Task<T>)coroutine).Result;
+        FinishCore();
+    }
+
+    private protected override object? BoxedResult => _result;
+}
