@@ -24,20 +24,6 @@ public sealed partial class EventLoop
         return Soon(Handle.s_invokeAction, callback, nameof(CallSoon));
     }
 
-    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> on the next loop iteration.</summary>
-    /// <remarks>
-    /// <para>asyncio: <c>loop.call_soon(callback, *args)</c>.</para>
-    /// <para>Runs on the loop thread, once, in scheduling order; a callback scheduled by another
-    /// callback runs in the next iteration. An exception goes to the exception handler.</para>
-    /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
-    /// </remarks>
-    public Handle CallSoon(Action<object?> callback, object? state)
-    {
-        if (callback is null)
-            ThrowHelper.ArgumentNull(nameof(callback));
-        return Soon(callback, state, nameof(CallSoon));
-    }
-
     /// <summary>Arranges for <paramref name="callback"/> to run with a typed <paramref name="state"/> on the next loop iteration.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.call_soon(callback, *args)</c>.</para>
@@ -47,8 +33,15 @@ public sealed partial class EventLoop
     {
         if (callback is null)
             ThrowHelper.ArgumentNull(nameof(callback));
-        return Soon(StateBox<TState>.Invoke, new StateBox<TState>(callback, state), nameof(CallSoon));
+        var (invoke, boxed) = Pack(callback, state);
+        return Soon(invoke, boxed, nameof(CallSoon));
     }
+
+    /// <summary>A typed callback as (Action&lt;object?&gt;, state): as is when it already takes an object, else boxed with its state.</summary>
+    private static (Action<object?> Invoke, object? State) Pack<TState>(Action<TState> callback, TState state) =>
+        callback is Action<object?> direct && !typeof(TState).IsValueType
+            ? (direct, state)
+            : (StateBox<TState>.Invoke, new StateBox<TState>(callback, state));
 
     private Handle Soon(Action<object?> callback, object? state, string operation)
     {
@@ -78,11 +71,12 @@ public sealed partial class EventLoop
     /// <para>asyncio: <c>loop.call_later(delay, callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
-    public TimerHandle CallLater(double delay, Action<object?> callback, object? state)
+    public TimerHandle CallLater<TState>(double delay, Action<TState> callback, TState state)
     {
         if (callback is null)
             ThrowHelper.ArgumentNull(nameof(callback));
-        return Later(delay, callback, state);
+        var (invoke, boxed) = Pack(callback, state);
+        return Later(delay, invoke, boxed);
     }
 
     /// <summary>Arranges for <paramref name="callback"/> to run after <paramref name="delay"/>.</summary>
@@ -91,7 +85,7 @@ public sealed partial class EventLoop
 
     /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> after <paramref name="delay"/>.</summary>
     /// <remarks>asyncio: <c>loop.call_later(delay, callback, *args)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
-    public TimerHandle CallLater(TimeSpan delay, Action<object?> callback, object? state) =>
+    public TimerHandle CallLater<TState>(TimeSpan delay, Action<TState> callback, TState state) =>
         CallLater(delay.TotalSeconds, callback, state);
 
     private TimerHandle Later(double delay, Action<object?> callback, object? state)
@@ -121,13 +115,14 @@ public sealed partial class EventLoop
     /// <para>asyncio: <c>loop.call_at(when, callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
-    public TimerHandle CallAt(double when, Action<object?> callback, object? state)
+    public TimerHandle CallAt<TState>(double when, Action<TState> callback, TState state)
     {
         if (callback is null)
             ThrowHelper.ArgumentNull(nameof(callback));
         if (double.IsNaN(when))
             ThrowHelper.NaN(nameof(when));
-        return At(when, callback, state, nameof(CallAt));
+        var (invoke, boxed) = Pack(callback, state);
+        return At(when, invoke, boxed, nameof(CallAt));
     }
 
     internal TimerHandle At(double when, Action<object?> callback, object? state, string operation)
@@ -152,16 +147,17 @@ public sealed partial class EventLoop
         return Threadsafe(Handle.s_invokeAction, callback);
     }
 
-    /// <summary>Like <see cref="CallSoon(Action{object?}, object?)"/>, but safe to call from any thread; wakes the loop.</summary>
+    /// <summary>Like <see cref="CallSoon{TState}(Action{TState}, TState)"/>, but safe to call from any thread; wakes the loop.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.call_soon_threadsafe(callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
-    public Handle CallSoonThreadsafe(Action<object?> callback, object? state)
+    public Handle CallSoonThreadsafe<TState>(Action<TState> callback, TState state)
     {
         if (callback is null)
             ThrowHelper.ArgumentNull(nameof(callback));
-        return Threadsafe(callback, state);
+        var (invoke, boxed) = Pack(callback, state);
+        return Threadsafe(invoke, boxed);
     }
 
     private Handle Threadsafe(Action<object?> callback, object? state)

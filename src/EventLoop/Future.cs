@@ -67,7 +67,7 @@ public abstract class Future
     /// <remarks>
     /// <para>asyncio: <c>fut.result()</c>.</para>
     /// <para>Throws <see cref="CancelledError"/> when cancelled, <see cref="InvalidStateError"/>
-    /// ("Result is not ready.") when pending, and rethrows the exception that was set.
+    /// ("Result is not set.") when pending, and rethrows the exception that was set.
     /// <see cref="Future{T}.Result"/> and <see cref="LoopTask{T}.Result"/> return it typed.</para>
     /// </remarks>
     public object? Result()
@@ -94,7 +94,7 @@ public abstract class Future
     /// <summary>Marks the Future done with an exception and schedules its callbacks.</summary>
     /// <remarks>
     /// asyncio: <c>fut.set_exception(exc)</c>. Throws <see cref="InvalidStateError"/> when the
-    /// Future is already done, with asyncio's message (<c>FINISHED: &lt;Future finished ...&gt;</c>).
+    /// Future is already done, with CPython's message (<c>invalid state</c>), followed by the state and the Future.
     /// </remarks>
     public virtual void SetException(Exception exception)
     {
@@ -165,7 +165,7 @@ public abstract class Future
     }
 
     private void ThrowAlreadyDone() =>
-        throw new InvalidStateError($"{(_state == FutureState.Cancelled ? "CANCELLED" : "FINISHED")}: {this}");
+        throw new InvalidStateError($"invalid state: {(_state == FutureState.Cancelled ? "CANCELLED" : "FINISHED")}: {this}");
 
     /// <summary>Marks the Future finished (its typed result already stored) and schedules the callbacks.</summary>
     private protected void FinishCore()
@@ -229,7 +229,7 @@ public abstract class Future
         if (_state == FutureState.Cancelled)
             throw MakeCancelledError();
         if (_state != FutureState.Finished)
-            ThrowHelper.InvalidState("Result is not ready.");
+            ThrowHelper.InvalidState("Result is not set.");
         _exceptionUnobserved = false;
         ExceptionDispatchInfo.Throw(_exception!);
     }

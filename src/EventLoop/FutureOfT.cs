@@ -24,7 +24,7 @@ public class Future<T> : Future, IFuture<T>
     /// <summary>The result: asyncio's <c>fut.result()</c>.</summary>
     /// <remarks>
     /// asyncio: <c>fut.result()</c>. Throws <see cref="CancelledError"/> when cancelled,
-    /// <see cref="InvalidStateError"/> ("Result is not ready.") when pending, and rethrows the
+    /// <see cref="InvalidStateError"/> ("Result is not set.") when pending, and rethrows the
     /// exception that was set.
     /// </remarks>
     public new T Result()
@@ -36,7 +36,7 @@ public class Future<T> : Future, IFuture<T>
     /// <summary>Marks the Future done with <paramref name="result"/> and schedules its callbacks.</summary>
     /// <remarks>
     /// asyncio: <c>fut.set_result(result)</c>. Throws <see cref="InvalidStateError"/> when the
-    /// Future is already done, with asyncio's message (<c>FINISHED: &lt;Future finished result=1&gt;</c>).
+    /// Future is already done, with CPython's message (<c>invalid state</c>), followed by the state and the Future.
     /// </remarks>
     public void SetResult(T result)
     {

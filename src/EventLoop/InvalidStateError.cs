@@ -4,7 +4,7 @@ namespace Asyncio;
 /// <remarks>
 /// <para>asyncio: <c>asyncio.InvalidStateError</c>.</para>
 /// <para>Thrown by a second <c>SetResult</c>/<c>SetException</c>, and by <c>Result()</c> or
-/// <c>Exception()</c> on a pending Future, with asyncio's messages.</para>
+/// <c>Exception()</c> on a pending Future, with CPython's messages ("Result is not set.", "invalid state").</para>
 /// </remarks>
 public class InvalidStateError : InvalidOperationException
 {

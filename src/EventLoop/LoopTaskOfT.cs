@@ -14,7 +14,7 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
     /// <summary>The method's return value: asyncio's <c>task.result()</c>.</summary>
     /// <remarks>
     /// asyncio: <c>task.result()</c>. Throws <see cref="CancelledError"/> when cancelled,
-    /// <see cref="InvalidStateError"/> ("Result is not ready.") when pending, and rethrows the
+    /// <see cref="InvalidStateError"/> ("Result is not set.") when pending, and rethrows the
     /// method's exception.
     /// </remarks>
     public new T Result()
