@@ -86,7 +86,8 @@ public sealed partial class EventLoop : IDisposable
 
         // 4. Read the clock once; move every due timer to the ready queue, earliest first,
         //    equal deadlines in scheduling order. Never early.
-        double now = _clock.Now;
+        //    (No timer, no clock read: reading the OS clock costs more than a whole dispatch.)
+        double now = _timers.Count > 0 ? _clock.Now : 0;
         while (_timers.Count > 0 && _timers.Peek().When <= now)
         {
             var timer = _timers.Pop();
