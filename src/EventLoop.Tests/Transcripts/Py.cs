@@ -71,6 +71,18 @@ public static class Py
         return message.Length == 0 ? "()" : "(" + Repr(message) + ",)";
     }
 
+    /// <summary>Python's <c>type(e).__name__</c>: the BCL stand-ins print as the Python builtins they replace
+    /// (<c>ArgumentException</c> is <c>ValueError</c>, <c>InvalidOperationException</c> is <c>RuntimeError</c>, ...).</summary>
+    public static string ExceptionTypeName(Exception e) => e.GetType().Name switch
+    {
+        "ArgumentException" => "ValueError",
+        "InvalidOperationException" => "RuntimeError",
+        "TimeoutException" => "TimeoutError",
+        "AggregateException" => "ExceptionGroup",
+        "KeyNotFoundException" => "KeyError",
+        var name => name,
+    };
+
     /// <summary>A sorted list's repr, as Python's <c>sorted(...)</c> printed.</summary>
     public static string Sorted(IEnumerable<string> items) =>
         Repr(items.Order(StringComparer.Ordinal).ToList());
