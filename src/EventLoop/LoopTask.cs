@@ -153,10 +153,18 @@ public class LoopTask : Future
 
     private protected override string DisplayName => "LoopTask";
 
-    private protected override object? BoxedResult => null;
+    // A method typed Task<T> run through CreateTask(Func<Task>) (as in a Gather of mixed
+    // coroutines) still has a result, as every Python coroutine does: keep it, boxed.
+    private object? _boxedResult;
+
+    private protected override object? BoxedResult => _boxedResult;
 
     /// <summary>Stores the result of the finished method and marks the task finished.</summary>
-    private protected virtual void SetResultFrom(Task coroutine) => FinishCore();
+    private protected virtual void SetResultFrom(Task coroutine)
+    {
+        _boxedResult = TaskResults.GetBoxed(coroutine);
+        FinishCore();
+    }
 
     // ---- driving the method: called by the loop and the awaiters ----------------------------
 

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Asyncio.Internal;
+
+/// <summary>Reads the result of a completed <see cref="Task"/> whose static type is only <see cref="Task"/>.</summary>
+internal static class TaskResults
+{
+    private static readonly ConcurrentDictionary<Type, Func<Task, object?>?> s_readers = new();
+
+    /// <summary>The boxed <c>Result</c> of a <c>Task&lt;T&gt;</c>; null for a plain or void-returning Task.</summary>
+    public static object? GetBoxed(Task task)
+    {
+        var type = task.GetType();
+        if (type == typeof(Task))
+            return null;
+        var reader = s_readers.GetOrAdd(type, static t =>
+        {
+            // async Task methods complete a Task<VoidTaskResult> (an internal type): no result.
+            var property = t.GetProperty("Result", BindingFlags.Public | BindingFlags.Instance);
+            if (property is null || property.PropertyType.Name == "VoidTaskResult")
+                return null;
+            return task => property.GetValue(task);
+        });
+        return reader?.Invoke(task);
+    }
+}
