@@ -1,0 +1,25 @@
+namespace Asyncio.Internal;
+
+/// <summary>Binds a synchronisation primitive to the loop that first makes it wait: asyncio's <c>mixins._LoopBoundMixin</c>.</summary>
+internal static class LoopBinding
+{
+    /// <summary>asyncio's <c>_get_loop()</c>: the running loop, which becomes the owner's loop on first use; another loop is an error.</summary>
+    public static EventLoop Get(ref EventLoop? bound, object owner)
+    {
+        var running = EventLoop.RunningLoop;
+        if (running is null)
+            throw new InvalidOperationException($"no running event loop: {owner} can only wait inside a running loop");
+        bound ??= running;
+        if (!ReferenceEquals(bound, running))
+            throw new InvalidOperationException($"{owner} is bound to a different event loop");
+        return running;
+    }
+
+    /// <summary>Binds to <paramref name="loop"/> explicitly (used by adapters made before the loop runs).</summary>
+    public static void BindTo(ref EventLoop? bound, EventLoop loop, object owner)
+    {
+        bound ??= loop;
+        if (!ReferenceEquals(bound, loop))
+            throw new InvalidOperationException($"{owner} is bound to a different event loop");
+    }
+}

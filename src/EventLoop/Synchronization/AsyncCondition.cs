@@ -1,0 +1,155 @@
+using System.Runtime.ExceptionServices;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A condition variable over an <see cref="AsyncLock"/>: asyncio's <c>Condition</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Condition(lock=None)</c>.</para>
+/// <para>Hold the lock to <see cref="WaitAsync"/> or <see cref="Notify"/>. Waiters are notified
+/// in FIFO order; a notified waiter returns only once it holds the lock again, and it re-takes
+/// the lock even when cancelled (then throws <see cref="CancelledError"/>).</para>
+/// <para>Adopts 3.13's fix (gh-112202): a waiter that ends with an exception after it may have
+/// been notified passes one notification on, so a cancelled waiter never swallows a
+/// <see cref="Notify"/>; another waiter may then wake spuriously, which condition variables
+/// allow (always re-check the state, or use <see cref="WaitForAsync"/>).</para>
+/// <para>Bound to the loop it first waits on; not thread-safe.</para>
+/// </remarks>
+public sealed class AsyncCondition : IReleasable
+{
+    private readonly AsyncLock _lock;
+    private WaiterQueue? _waiters;
+    private EventLoop? _loop;
+
+    /// <summary>Creates a condition over <paramref name="lock"/>, or over a new lock: asyncio's <c>Condition(lock=None)</c>.</summary>
+    public AsyncCondition(AsyncLock? @lock = null) => _lock = @lock ?? new AsyncLock();
+
+    /// <summary>Whether the underlying lock is held: asyncio's <c>cond.locked()</c>.</summary>
+    public bool Locked => _lock.Locked;
+
+    /// <summary>Takes the underlying lock: asyncio's <c>await cond.acquire()</c>.</summary>
+    public ValueTask<bool> AcquireAsync() => _lock.AcquireAsync();
+
+    /// <summary>Takes the underlying lock and returns a releaser for <c>using</c>: asyncio's <c>async with cond:</c>.</summary>
+    public ValueTask<LockReleaser> LockAsync() => _lock.LockAsync();
+
+    /// <summary>Releases the underlying lock: asyncio's <c>cond.release()</c>; "Lock is not acquired." when it is not held.</summary>
+    public void Release() => _lock.Release();
+
+    /// <summary>Releases the lock, waits for a notification, re-takes the lock; returns <see langword="true"/>: asyncio's <c>await cond.wait()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>cond.wait()</c>.</para>
+    /// <para>Throws <see cref="InvalidOperationException"/> "cannot wait on un-acquired lock" when
+    /// the lock is not held. On cancellation the lock is re-taken before
+    /// <see cref="CancelledError"/> is thrown.</para>
+    /// </remarks>
+    public async ValueTask<bool> WaitAsync()
+    {
+        if (!Locked)
+            throw new InvalidOperationException("cannot wait on un-acquired lock");
+        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        Release();
+        try
+        {
+            try
+            {
+                var waiters = _waiters ??= new WaiterQueue();
+                waiters.Enqueue(waiter);
+                try
+                {
+                    await waiter;
+                    return true;
+                }
+                finally
+                {
+                    waiters.Remove(waiter);
+                }
+            }
+            finally
+            {
+                // The lock must be held again on every way out, even a cancelled one: retry,
+                // and remember the most recent cancellation to throw once it is held.
+                CancelledError? error = null;
+                while (true)
+                {
+                    try
+                    {
+                        await _lock.AcquireAsync();
+                        break;
+                    }
+                    catch (CancelledError e)
+                    {
+                        error = e;
+                    }
+                }
+                if (error is not null)
+                    ExceptionDispatchInfo.Throw(error);
+            }
+        }
+        catch
+        {
+            // 3.13: this waiter may have been notified before the error; hand the
+            // notification to someone else rather than lose it (a spurious wake-up at worst).
+            NotifyCore(1);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="predicate"/> is true, re-checking after each notification: asyncio's <c>await cond.wait_for(predicate)</c>.</summary>
+    /// <remarks>asyncio: <c>cond.wait_for(predicate)</c>. Returns the final value of the predicate (always <see langword="true"/>).</remarks>
+    public async ValueTask<bool> WaitForAsync(Func<bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        bool result = predicate();
+        while (!result)
+        {
+            await WaitAsync();
+            result = predicate();
+        }
+        return result;
+    }
+
+    /// <summary>Wakes up to <paramref name="n"/> waiters, first come first served: asyncio's <c>cond.notify(n=1)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>cond.notify(n=1)</c>.</para>
+    /// <para>Throws <see cref="InvalidOperationException"/> "cannot notify on un-acquired lock" when
+    /// the lock is not held. A woken waiter returns from <see cref="WaitAsync"/> only after the
+    /// caller releases the lock.</para>
+    /// </remarks>
+    public void Notify(int n = 1)
+    {
+        if (!Locked)
+            throw new InvalidOperationException("cannot notify on un-acquired lock");
+        NotifyCore(n);
+    }
+
+    /// <summary>Wakes every waiter: asyncio's <c>cond.notify_all()</c>.</summary>
+    /// <remarks>asyncio: <c>cond.notify_all()</c>; the same rules as <see cref="Notify"/>.</remarks>
+    public void NotifyAll() => Notify(_waiters?.Count ?? 0);
+
+    private void NotifyCore(int n)
+    {
+        var waiters = _waiters;
+        if (waiters is null)
+            return;
+        int woken = 0;
+        for (int i = 0; i < waiters.Count && woken < n; i++)
+        {
+            var waiter = waiters[i];
+            if (!waiter.Done)
+            {
+                woken++;
+                waiter.SetResult(false);
+            }
+        }
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;AsyncCondition [locked, waiters:1]&gt;</c>.</summary>
+    public override string ToString()
+    {
+        string extra = Locked ? "locked" : "unlocked";
+        if (_waiters is { Count: > 0 } waiters)
+            extra += $", waiters:{waiters.Count}";
+        return $"<AsyncCondition [{extra}]>";
+    }
+}

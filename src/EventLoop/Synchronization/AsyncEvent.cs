@@ -1,0 +1,75 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A flag that tasks can wait for: asyncio's <c>Event</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Event</c>.</para>
+/// <para><see cref="Set"/> wakes every waiter, in the order they started waiting; waiting on a
+/// set event returns at once. Bound to the loop it first waits on; not thread-safe (from another
+/// thread, call <see cref="Set"/> through <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</para>
+/// </remarks>
+public sealed class AsyncEvent
+{
+    private WaiterQueue? _waiters;
+    private bool _value;
+    private EventLoop? _loop;
+
+    /// <summary>Creates an event that is not set: asyncio's <c>Event()</c>.</summary>
+    public AsyncEvent()
+    {
+    }
+
+    /// <summary>Whether the flag is set: asyncio's <c>event.is_set()</c>.</summary>
+    public bool IsSet => _value;
+
+    /// <summary>Sets the flag and wakes every waiter: asyncio's <c>event.set()</c>.</summary>
+    public void Set()
+    {
+        if (_value)
+            return;
+        _value = true;
+        if (_waiters is { } waiters)
+        {
+            for (int i = 0; i < waiters.Count; i++)
+            {
+                var waiter = waiters[i];
+                if (!waiter.Done)
+                    waiter.SetResult(true);
+            }
+        }
+    }
+
+    /// <summary>Clears the flag, so that later waits block: asyncio's <c>event.clear()</c>.</summary>
+    /// <remarks>asyncio: <c>event.clear()</c>. Waiters already woken by <see cref="Set"/> still return.</remarks>
+    public void Clear() => _value = false;
+
+    /// <summary>Waits until the flag is set; returns <see langword="true"/>: asyncio's <c>await event.wait()</c>.</summary>
+    /// <remarks>asyncio: <c>event.wait()</c>. Returns at once, without allocating, when the flag is set.</remarks>
+    public ValueTask<bool> WaitAsync() => _value ? new ValueTask<bool>(true) : WaitSlowAsync();
+
+    private async ValueTask<bool> WaitSlowAsync()
+    {
+        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiters = _waiters ??= new WaiterQueue();
+        waiters.Enqueue(waiter);
+        try
+        {
+            await waiter;
+            return true;
+        }
+        finally
+        {
+            waiters.Remove(waiter);
+        }
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;AsyncEvent [unset, waiters:1]&gt;</c>.</summary>
+    public override string ToString()
+    {
+        string extra = _value ? "set" : "unset";
+        if (_waiters is { Count: > 0 } waiters)
+            extra += $", waiters:{waiters.Count}";
+        return $"<AsyncEvent [{extra}]>";
+    }
+}

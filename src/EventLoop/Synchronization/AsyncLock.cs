@@ -1,0 +1,136 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A mutual-exclusion lock for the tasks of one loop: asyncio's <c>Lock</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Lock</c>.</para>
+/// <para>Not owned by a task: any code on the loop may release it. Waiters are served in FIFO
+/// order; <see cref="Release"/> wakes the first one, which takes the lock when it resumes, and
+/// a newcomer arriving in between queues behind it rather than jumping ahead. A waiter cancelled
+/// after it was woken passes the wake-up to the next one, so a release is never lost.</para>
+/// <para>Bound to the loop it first waits on (asyncio's <c>_LoopBoundMixin</c>): waiting on it
+/// from another loop throws <see cref="InvalidOperationException"/>. Not thread-safe.</para>
+/// <para>Differs from asyncio: <c>async with lock:</c> is <c>using (await lock.LockAsync())</c>.</para>
+/// </remarks>
+public sealed class AsyncLock : IReleasable
+{
+    // Invariant (asyncio locks.py): a waiter stays in _waiters until its own acquire removes it
+    // after the await; at most one waiter is done-but-not-resumed while the lock is free.
+    private WaiterQueue? _waiters;
+    private bool _locked;
+    private EventLoop? _loop;
+
+    /// <summary>Creates an unlocked lock: asyncio's <c>Lock()</c>.</summary>
+    public AsyncLock()
+    {
+    }
+
+    /// <summary>Whether the lock is held: asyncio's <c>lock.locked()</c>.</summary>
+    public bool Locked => _locked;
+
+    /// <summary>Number of tasks waiting for the lock, woken ones included (diagnostics).</summary>
+    internal int WaiterCount => _waiters?.Count ?? 0;
+
+    /// <summary>Takes the lock, waiting in line while it is held; returns <see langword="true"/>: asyncio's <c>await lock.acquire()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>lock.acquire()</c>.</para>
+    /// <para>A free lock with no live waiter is taken at once, without suspending and without
+    /// allocating. Cancelled while waiting, it throws <see cref="CancelledError"/> and, if the lock
+    /// is free, wakes the next waiter.</para>
+    /// </remarks>
+    public ValueTask<bool> AcquireAsync()
+    {
+        if (!_locked && (_waiters is null || _waiters.AllCancelled()))
+        {
+            _locked = true;
+            return new ValueTask<bool>(true);
+        }
+        return AcquireSlowAsync();
+    }
+
+    /// <summary>Takes the lock and returns a releaser for <c>using</c>: asyncio's <c>async with lock:</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>Lock.__aenter__</c>; disposing the result is <c>__aexit__</c>.</para>
+    /// <para><c>using (await lk.LockAsync()) { … }</c> releases on every way out of the block.</para>
+    /// </remarks>
+    public ValueTask<LockReleaser> LockAsync()
+    {
+        if (!_locked && (_waiters is null || _waiters.AllCancelled()))
+        {
+            _locked = true;
+            return new ValueTask<LockReleaser>(new LockReleaser(this));
+        }
+        return LockSlowAsync();
+    }
+
+    private async ValueTask<LockReleaser> LockSlowAsync()
+    {
+        await AcquireSlowAsync();
+        return new LockReleaser(this);
+    }
+
+    private async ValueTask<bool> AcquireSlowAsync()
+    {
+        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiters = _waiters ??= new WaiterQueue();
+        waiters.Enqueue(waiter);
+        try
+        {
+            try
+            {
+                await waiter;
+            }
+            finally
+            {
+                // First leave the line, so that the wake-up below cannot pick this waiter again.
+                waiters.Remove(waiter);
+            }
+        }
+        catch (CancelledError)
+        {
+            // Cancelled while (or after) being woken: the lock is free and nobody will take it
+            // unless the next waiter is told.
+            if (!_locked)
+                WakeUpFirst();
+            throw;
+        }
+        _locked = true;
+        return true;
+    }
+
+    /// <summary>Releases the lock and wakes the first waiter: asyncio's <c>lock.release()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>lock.release()</c>.</para>
+    /// <para>Throws <see cref="InvalidOperationException"/> "Lock is not acquired." when the lock is
+    /// not held (asyncio's <c>RuntimeError</c>).</para>
+    /// </remarks>
+    public void Release()
+    {
+        if (!_locked)
+            throw new InvalidOperationException("Lock is not acquired.");
+        _locked = false;
+        WakeUpFirst();
+    }
+
+    // asyncio's _wake_up_first: only the head. A head that is done already will resume and
+    // either take the lock or, cancelled, come back here for the next one.
+    private void WakeUpFirst()
+    {
+        var waiters = _waiters;
+        if (waiters is null || waiters.Count == 0)
+            return;
+        var first = waiters[0];
+        if (!first.Done)
+            first.SetResult(true);
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;AsyncLock [locked, waiters:2]&gt;</c>.</summary>
+    public override string ToString()
+    {
+        string extra = _locked ? "locked" : "unlocked";
+        if (_waiters is { Count: > 0 } waiters)
+            extra += $", waiters:{waiters.Count}";
+        return $"<AsyncLock [{extra}]>";
+    }
+}

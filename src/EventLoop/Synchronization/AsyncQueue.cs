@@ -1,0 +1,325 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A FIFO queue for producer and consumer tasks of one loop, optionally bounded: asyncio's <c>Queue</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Queue(maxsize=0)</c>, with 3.13's <c>shutdown()</c>.</para>
+/// <para>Getters wait while the queue is empty, putters while it is full; each is woken in FIFO
+/// order, one per item taken or added. A waiter cancelled after it was woken passes the
+/// wake-up on, so no item and no free slot is ever stranded. <see cref="TaskDone"/> and
+/// <see cref="JoinAsync"/> count items through their processing; <see cref="Shutdown"/> ends
+/// the queue. A put or get that does not wait neither suspends nor allocates.</para>
+/// <para>Bound to the loop it first waits on; not thread-safe: other threads reach it through
+/// <see cref="EventLoop.CallSoonThreadsafe(Action)"/> or <see cref="AsChannel()"/>.</para>
+/// <para>Differs from asyncio: a negative <c>maxsize</c> is an error, where asyncio treats any
+/// <c>maxsize &lt;= 0</c> as unbounded.</para>
+/// </remarks>
+public class AsyncQueue<T>
+{
+    private readonly ItemStore<T> _items;
+    private readonly int _maxSize;
+    private readonly AsyncEvent _finished = new();
+    // Futures of the tasks waiting to get / to put. Unlike the locks', a queue's waiter is
+    // popped when it is woken (asyncio's _wakeup_next), and removes itself when cancelled.
+    private WaiterQueue? _getters;
+    private WaiterQueue? _putters;
+    private int _unfinishedTasks;
+    private bool _isShutdown;
+    private EventLoop? _loop;
+
+    /// <summary>Creates a FIFO queue holding at most <paramref name="maxSize"/> items (0: no limit): asyncio's <c>Queue(maxsize=0)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is negative.</exception>
+    public AsyncQueue(int maxSize = 0) : this(maxSize, new FifoStore<T>())
+    {
+    }
+
+    private protected AsyncQueue(int maxSize, ItemStore<T> items)
+    {
+        if (maxSize < 0)
+            throw new ArgumentOutOfRangeException(nameof(maxSize), maxSize, "maxsize must be >= 0 (0 means no limit)");
+        _maxSize = maxSize;
+        _items = items;
+        _finished.Set();
+    }
+
+    /// <summary>The number of items in the queue: asyncio's <c>queue.qsize()</c>.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>The most items the queue holds, 0 for no limit: asyncio's <c>queue.maxsize</c>.</summary>
+    public int MaxSize => _maxSize;
+
+    /// <summary>Whether the queue holds no item: asyncio's <c>queue.empty()</c>.</summary>
+    public bool Empty => _items.Count == 0;
+
+    /// <summary>Whether the queue holds <see cref="MaxSize"/> items (never, without a limit): asyncio's <c>queue.full()</c>.</summary>
+    public bool Full => _maxSize > 0 && _items.Count >= _maxSize;
+
+    /// <summary>Whether <see cref="Shutdown"/> was called: asyncio's <c>queue._is_shutdown</c>.</summary>
+    public bool IsShutDown => _isShutdown;
+
+    internal EventLoop? BoundLoop => _loop;
+
+    internal void BindTo(EventLoop loop) => LoopBinding.BindTo(ref _loop, loop, this);
+
+    /// <summary>Adds <paramref name="item"/>, waiting for a free slot while the queue is full: asyncio's <c>await queue.put(item)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>queue.put(item)</c>.</para>
+    /// <para>Throws <see cref="QueueShutDownError"/> when the queue is (or, while waiting, gets)
+    /// shut down. Cancelled while waiting, the item is not added.</para>
+    /// </remarks>
+    public ValueTask PutAsync(T item)
+    {
+        if (!Full)
+        {
+            PutNowait(item);
+            return default;
+        }
+        return PutSlowAsync(item);
+    }
+
+    private async ValueTask PutSlowAsync(T item)
+    {
+        while (Full)
+        {
+            if (_isShutdown)
+                throw new QueueShutDownError();
+            await WaitAsPutterAsync();
+        }
+        PutNowait(item);
+    }
+
+    // One wait in the putters' line: asyncio's body of the `while self.full()` loop in put().
+    private async ValueTask WaitAsPutterAsync()
+    {
+        var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var putters = _putters ??= new WaiterQueue();
+        putters.Enqueue(putter);
+        try
+        {
+            await putter;
+        }
+        catch
+        {
+            putter.Cancel(); // in case it is not done yet
+            // Already gone if a get or Shutdown popped it.
+            putters.Remove(putter);
+            // Woken by a get but not taking the slot: wake the next putter in line.
+            if (!Full && !putter.Cancelled)
+                putters.PopAndWakeNext();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the queue has room; false when it is shut down (for the channel writer).</summary>
+    internal async ValueTask<bool> WaitNotFullAsync()
+    {
+        while (Full)
+        {
+            if (_isShutdown)
+                return false;
+            await WaitAsPutterAsync();
+        }
+        return !_isShutdown;
+    }
+
+    /// <summary>Adds <paramref name="item"/> at once or throws: asyncio's <c>queue.put_nowait(item)</c>.</summary>
+    /// <exception cref="QueueFullError">The queue is full.</exception>
+    /// <exception cref="QueueShutDownError">The queue was shut down.</exception>
+    public void PutNowait(T item)
+    {
+        if (_isShutdown)
+            throw new QueueShutDownError();
+        if (Full)
+            throw new QueueFullError();
+        _items.Put(item);
+        _unfinishedTasks++;
+        _finished.Clear();
+        _getters?.PopAndWakeNext();
+    }
+
+    /// <summary>Removes and returns the next item, waiting while the queue is empty: asyncio's <c>await queue.get()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>queue.get()</c>.</para>
+    /// <para>Throws <see cref="QueueShutDownError"/> once the queue is shut down and empty (at
+    /// once after an immediate shutdown). Cancelled while waiting, no item is taken.</para>
+    /// </remarks>
+    public ValueTask<T> GetAsync()
+    {
+        if (!Empty)
+            return new ValueTask<T>(GetNowait());
+        return GetSlowAsync();
+    }
+
+    private async ValueTask<T> GetSlowAsync()
+    {
+        while (Empty)
+        {
+            if (_isShutdown)
+                throw new QueueShutDownError();
+            await WaitAsGetterAsync();
+        }
+        return GetNowait();
+    }
+
+    // One wait in the getters' line: asyncio's body of the `while self.empty()` loop in get().
+    private async ValueTask WaitAsGetterAsync()
+    {
+        var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var getters = _getters ??= new WaiterQueue();
+        getters.Enqueue(getter);
+        try
+        {
+            await getter;
+        }
+        catch
+        {
+            getter.Cancel(); // in case it is not done yet
+            // Already gone if a put or Shutdown popped it.
+            getters.Remove(getter);
+            // Woken by a put but not taking the item: wake the next getter in line.
+            if (!Empty && !getter.Cancelled)
+                getters.PopAndWakeNext();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the queue holds an item; false when it is shut down and empty (for the channel reader).</summary>
+    internal async ValueTask<bool> WaitNotEmptyAsync()
+    {
+        while (Empty)
+        {
+            if (_isShutdown)
+                return false;
+            await WaitAsGetterAsync();
+        }
+        return true;
+    }
+
+    /// <summary>Removes and returns the next item at once, or throws: asyncio's <c>queue.get_nowait()</c>.</summary>
+    /// <exception cref="QueueEmptyError">The queue is empty.</exception>
+    /// <exception cref="QueueShutDownError">The queue was shut down and is empty.</exception>
+    public T GetNowait()
+    {
+        if (Empty)
+        {
+            if (_isShutdown)
+                throw new QueueShutDownError();
+            throw new QueueEmptyError();
+        }
+        var item = _items.Take();
+        _putters?.PopAndWakeNext();
+        return item;
+    }
+
+    /// <summary>Removes and returns the next item if there is one: a <c>get_nowait()</c> that reports instead of throwing.</summary>
+    /// <remarks>asyncio: no twin (<c>get_nowait()</c> with <c>except QueueEmpty</c>).</remarks>
+    public bool TryGetNowait(out T item)
+    {
+        if (Empty)
+        {
+            item = default!;
+            return false;
+        }
+        item = GetNowait();
+        return true;
+    }
+
+    /// <summary>Marks one item taken from the queue as processed: asyncio's <c>queue.task_done()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>queue.task_done()</c>. When every item put has been marked, <see cref="JoinAsync"/> returns.</para>
+    /// <para>Differs from asyncio: called more often than items were put, it throws
+    /// <see cref="InvalidOperationException"/> "task_done() called too many times" (asyncio's
+    /// <c>ValueError</c>: no argument is at fault here).</para>
+    /// </remarks>
+    public void TaskDone()
+    {
+        if (_unfinishedTasks <= 0)
+            throw new InvalidOperationException("task_done() called too many times");
+        _unfinishedTasks--;
+        if (_unfinishedTasks == 0)
+            _finished.Set();
+    }
+
+    /// <summary>Waits until every item put has been marked with <see cref="TaskDone"/>: asyncio's <c>await queue.join()</c>.</summary>
+    /// <remarks>asyncio: <c>queue.join()</c>. Returns at once when nothing is unfinished.</remarks>
+    public ValueTask JoinAsync() => _unfinishedTasks > 0 ? JoinSlowAsync() : default;
+
+    private async ValueTask JoinSlowAsync() => await _finished.WaitAsync();
+
+    /// <summary>Shuts the queue down: puts throw, gets throw once it is empty, and every waiting put and get is woken: asyncio 3.13's <c>queue.shutdown(immediate=False)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>queue.shutdown(immediate=False)</c> (3.13).</para>
+    /// <para>With <paramref name="immediate"/>, the items left are dropped, each counted as done
+    /// for <see cref="JoinAsync"/>, and gets throw at once. Waiting putters and getters wake and
+    /// throw <see cref="QueueShutDownError"/>, except getters that still find an item.</para>
+    /// </remarks>
+    public void Shutdown(bool immediate = false)
+    {
+        _isShutdown = true;
+        if (immediate)
+        {
+            while (!Empty)
+            {
+                _items.Take();
+                if (_unfinishedTasks > 0)
+                    _unfinishedTasks--;
+            }
+            if (_unfinishedTasks == 0)
+                _finished.Set();
+        }
+        // Every getter and putter must look again, and find the queue shut down.
+        WakeAll(_getters);
+        WakeAll(_putters);
+    }
+
+    private static void WakeAll(WaiterQueue? waiters)
+    {
+        if (waiters is null)
+            return;
+        while (waiters.Count > 0)
+        {
+            var waiter = waiters.Dequeue();
+            if (!waiter.Done)
+                waiter.SetResult(true);
+        }
+    }
+
+    /// <summary>This queue seen as a <see cref="System.Threading.Channels.Channel{T}"/>, for code off the loop (for example worker threads that feed it).</summary>
+    /// <remarks>
+    /// <para>asyncio: no twin; the usual asyncio idiom is <c>loop.call_soon_threadsafe(queue.put_nowait, item)</c>.</para>
+    /// <para>Binds the queue to the running loop (or the loop it is bound to already); call it on
+    /// the loop's thread, or before the loop runs with <see cref="AsChannel(EventLoop)"/>. See
+    /// <see cref="QueueChannel{T}"/> for what each side does from which thread.</para>
+    /// </remarks>
+    public QueueChannel<T> AsChannel() =>
+        AsChannel(_loop ?? EventLoop.RunningLoop ?? throw new InvalidOperationException(
+            "no running event loop: call AsChannel(loop) to bind the queue to a loop that does not run yet"));
+
+    /// <summary>This queue seen as a channel, bound to <paramref name="loop"/>; see <see cref="AsChannel()"/>.</summary>
+    public QueueChannel<T> AsChannel(EventLoop loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        return new QueueChannel<T>(this, loop);
+    }
+
+    /// <summary>The type's name in <see cref="ToString"/>.</summary>
+    private protected virtual string DisplayName => "AsyncQueue";
+
+    /// <summary>asyncio's <c>str(queue)</c>: <c>&lt;AsyncQueue maxsize=0 _queue=[1, 2] _getters[1] tasks=2&gt;</c>.</summary>
+    public override string ToString()
+    {
+        string result = $"maxsize={_maxSize}";
+        if (!Empty)
+            result += " _queue=[" + string.Join(", ", _items.InTakeOrder().Select(x => Naming.Repr(x))) + "]";
+        if (_getters is { Count: > 0 } getters)
+            result += $" _getters[{getters.Count}]";
+        if (_putters is { Count: > 0 } putters)
+            result += $" _putters[{putters.Count}]";
+        if (_unfinishedTasks > 0)
+            result += $" tasks={_unfinishedTasks}";
+        if (_isShutdown)
+            result += " shutdown";
+        return $"<{DisplayName} {result}>";
+    }
+}

@@ -1,0 +1,136 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>A counter of permits that tasks take and give back: asyncio's <c>Semaphore</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Semaphore(value=1)</c>.</para>
+/// <para>Waiters are served in FIFO order: while any live waiter is queued, a newcomer queues
+/// too even if a permit is free. A waiter cancelled after it was handed a permit gives it back
+/// and wakes the next one, so a permit is never lost. <see cref="Release"/> never blocks and
+/// may raise the count above its initial value (see <see cref="AsyncBoundedSemaphore"/>).</para>
+/// <para>Bound to the loop it first waits on; not thread-safe.</para>
+/// </remarks>
+public class AsyncSemaphore : IReleasable
+{
+    // Invariant (asyncio locks.py, 3.12): _value counts permits not handed to anyone; a waiter
+    // woken by WakeUpNext already owns the permit it was given (the decrement happened there).
+    private WaiterQueue? _waiters;
+    private int _value;
+    private EventLoop? _loop;
+
+    /// <summary>Creates a semaphore with <paramref name="value"/> permits: asyncio's <c>Semaphore(value=1)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative: "Semaphore initial value must be &gt;= 0" (asyncio's <c>ValueError</c>).</exception>
+    public AsyncSemaphore(int value = 1)
+    {
+        if (value < 0)
+            throw new ArgumentOutOfRangeException(nameof(value), value, "Semaphore initial value must be >= 0");
+        _value = value;
+    }
+
+    /// <summary>The permits free right now: asyncio's <c>sem._value</c>.</summary>
+    public int Value => _value;
+
+    /// <summary>Whether an acquire would have to wait: asyncio's <c>sem.locked()</c>.</summary>
+    /// <remarks>asyncio: <c>sem.locked()</c>: no permit is free, or a live waiter is ahead in line.</remarks>
+    public bool Locked => _value == 0 || (_waiters is { Count: > 0 } waiters && !waiters.AllCancelled());
+
+    /// <summary>Takes a permit, waiting in line when none is free; returns <see langword="true"/>: asyncio's <c>await sem.acquire()</c>.</summary>
+    /// <remarks>asyncio: <c>sem.acquire()</c>. Without waiting it neither suspends nor allocates.</remarks>
+    public ValueTask<bool> AcquireAsync()
+    {
+        if (!Locked)
+        {
+            _value--;
+            return new ValueTask<bool>(true);
+        }
+        return AcquireSlowAsync();
+    }
+
+    /// <summary>Takes a permit and returns a releaser for <c>using</c>: asyncio's <c>async with sem:</c>.</summary>
+    public ValueTask<LockReleaser> LockAsync()
+    {
+        if (!Locked)
+        {
+            _value--;
+            return new ValueTask<LockReleaser>(new LockReleaser(this));
+        }
+        return LockSlowAsync();
+    }
+
+    private async ValueTask<LockReleaser> LockSlowAsync()
+    {
+        await AcquireSlowAsync();
+        return new LockReleaser(this);
+    }
+
+    private async ValueTask<bool> AcquireSlowAsync()
+    {
+        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiters = _waiters ??= new WaiterQueue();
+        waiters.Enqueue(waiter);
+        try
+        {
+            try
+            {
+                await waiter;
+            }
+            finally
+            {
+                // Leave the line first, so that WakeUpNext below cannot hand the permit back to us.
+                waiters.Remove(waiter);
+            }
+        }
+        catch (CancelledError)
+        {
+            if (!waiter.Cancelled)
+            {
+                // Woken (handed a permit) but cancelled before resuming: give it back and pass it on.
+                _value++;
+                WakeUpNext();
+            }
+            throw;
+        }
+        // Permits released while we were queued may be waiting for the next in line.
+        if (_value > 0)
+            WakeUpNext();
+        return true;
+    }
+
+    /// <summary>Gives a permit back and wakes the first waiter: asyncio's <c>sem.release()</c>.</summary>
+    public virtual void Release()
+    {
+        _value++;
+        WakeUpNext();
+    }
+
+    // asyncio's _wake_up_next: hand one permit to the first waiter that is not done yet.
+    private void WakeUpNext()
+    {
+        var waiters = _waiters;
+        if (waiters is null)
+            return;
+        for (int i = 0; i < waiters.Count; i++)
+        {
+            var waiter = waiters[i];
+            if (!waiter.Done)
+            {
+                _value--;
+                waiter.SetResult(true);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The name in <see cref="ToString"/>.</summary>
+    private protected virtual string DisplayName => "AsyncSemaphore";
+
+    /// <summary>asyncio's repr: <c>&lt;AsyncSemaphore [unlocked, value:2]&gt;</c>.</summary>
+    public override string ToString()
+    {
+        string extra = Locked ? "locked" : $"unlocked, value:{_value}";
+        if (_waiters is { Count: > 0 } waiters)
+            extra += $", waiters:{waiters.Count}";
+        return $"<{DisplayName} [{extra}]>";
+    }
+}
