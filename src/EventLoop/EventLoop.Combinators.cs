@@ -76,7 +76,7 @@ public sealed partial class EventLoop
         ArgumentNullException.ThrowIfNull(coroutines);
         var tasks = new Future[coroutines.Length];
         for (int i = 0; i < coroutines.Length; i++)
-            tasks[i] = CreateTask(coroutines[i]);
+            tasks[i] = GatherChild(CreateTask(coroutines[i]));
         return GatherCore(tasks, returnExceptions: false, static f => ((IFuture<T>)f).Result());
     }
 
@@ -87,7 +87,7 @@ public sealed partial class EventLoop
         ArgumentNullException.ThrowIfNull(coroutines);
         var tasks = new Future[coroutines.Length];
         for (int i = 0; i < coroutines.Length; i++)
-            tasks[i] = CreateTask(coroutines[i]);
+            tasks[i] = GatherChild(CreateTask(coroutines[i]));
         return GatherCore(tasks, returnExceptions: false, static f => f.Result());
     }
 
@@ -110,8 +110,15 @@ public sealed partial class EventLoop
         ArgumentNullException.ThrowIfNull(coroutines);
         var tasks = new List<Future>();
         foreach (var coroutine in coroutines)
-            tasks.Add(CreateTask(coroutine));
+            tasks.Add(GatherChild(CreateTask(coroutine)));
         return GatherCore(tasks.ToArray(), returnExceptions, static f => f.Result());
+    }
+
+    // asyncio: a task that gather made of a coroutine is not reported when left pending.
+    private static LoopTask GatherChild(LoopTask task)
+    {
+        task.LogDestroyPending = false;
+        return task;
     }
 
     private Future<T[]> GatherCore<T>(Future[] children, bool returnExceptions, Func<Future, T> resultOf)

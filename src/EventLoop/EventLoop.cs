@@ -268,6 +268,7 @@ public sealed partial class EventLoop : IDisposable
     public void RunUntilComplete(Func<Task> coroutine)
     {
         var task = CreateTask(coroutine);
+        task.LogDestroyPending = false;
         RunUntilDone(task, newTask: true);
         task.ThrowIfNotSuccessful();
     }
@@ -277,6 +278,7 @@ public sealed partial class EventLoop : IDisposable
     public T RunUntilComplete<T>(Func<Task<T>> coroutine)
     {
         var task = CreateTask(coroutine);
+        task.LogDestroyPending = false;
         RunUntilDone(task, newTask: true);
         return task.Result();
     }
@@ -319,8 +321,12 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>Closes the loop: drops what is still queued. Idempotent: asyncio's <c>loop.close()</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>loop.close()</c>. Throws "Cannot close a running event loop" while running.
-    /// Every later call that schedules work throws "Event loop is closed".
+    /// <para>asyncio: <c>loop.close()</c>. Throws "Cannot close a running event loop" while running.
+    /// Every later call that schedules work throws "Event loop is closed".</para>
+    /// <para>Differs from asyncio, which reports when the garbage collector finds them: a Future
+    /// or task whose exception was never retrieved ("Future exception was never retrieved",
+    /// "Task exception was never retrieved") and a task still pending ("Task was destroyed but
+    /// it is pending!") are reported to the exception handler here, at a fixed point.</para>
     /// </remarks>
     public void Close()
     {
@@ -328,6 +334,7 @@ public sealed partial class EventLoop : IDisposable
             throw new InvalidOperationException("Cannot close a running event loop");
         if (_closed)
             return;
+        ReportLeftovers();
         _closed = true;
         _ready.Clear();
         _timers.Clear();

@@ -63,6 +63,9 @@ public abstract class Future
     /// <summary>Whether an exception was set and never retrieved (what asyncio logs as "exception was never retrieved").</summary>
     internal bool ExceptionUnobserved => _exceptionUnobserved;
 
+    /// <summary>Marks the exception as seen, so that no "exception was never retrieved" is reported.</summary>
+    internal void MarkObserved() => _exceptionUnobserved = false;
+
     /// <summary>The result as an object: asyncio's <c>fut.result()</c> without the static type.</summary>
     /// <remarks>
     /// <para>asyncio: <c>fut.result()</c>.</para>
@@ -182,6 +185,7 @@ public abstract class Future
         _exception = exception;
         _state = FutureState.Finished;
         _exceptionUnobserved = true;
+        Loop.TrackUnobserved(this);
         ScheduleCallbacks();
     }
 

@@ -48,6 +48,9 @@ public class LoopTask : Future
 
     internal TaskContext Context { get; }
 
+    /// <summary>Whether closing the loop while this task is pending is reported (asyncio's <c>_log_destroy_pending</c>).</summary>
+    internal bool LogDestroyPending { get; set; } = true;
+
     /// <summary>The task's name: asyncio's <c>get_name()</c>/<c>set_name()</c>; <c>Task-N</c> unless given.</summary>
     public string Name
     {
@@ -92,6 +95,7 @@ public class LoopTask : Future
     /// </remarks>
     public override bool Cancel(string? message = null)
     {
+        MarkObserved(); // asyncio: cancel() silences "exception was never retrieved", even when done
         if (Done)
             return false;
         Loop.CheckThread("Cancel");

@@ -16,8 +16,8 @@ public class CombinatorTests : LoopTest
                 await loop.Sleep(0);
             }
         }
-        loop.CreateTask(() => Worker("a"));
-        loop.CreateTask(() => Worker("b"));
+        var a = loop.CreateTask(() => Worker("a"));
+        var b = loop.CreateTask(() => Worker("b"));
         int iterations = 0;
         void Count() { iterations++; if (iterations < 10) loop.CallSoon(Count); }
         loop.CallSoon(Count);
@@ -29,6 +29,7 @@ public class CombinatorTests : LoopTest
         RunOnce(loop);
         Assert.Equal(["a0", "b0", "a1", "b1", "a2", "b2"], log);
         Assert.Equal(0.0, loop.Time());
+        loop.RunUntilComplete(loop.Gather([a, b]));
     }
 
     [Fact]

@@ -313,6 +313,10 @@ public class EventLoopRunTests : LoopTest
         var task = loop.CreateTask(async () => await never, "stuck");
         var e = Assert.Throws<DeadlockError>(() => loop.RunUntilComplete(task));
         Assert.Contains("stuck waits on <Future pending>", e.Message);
+        loop.Close();
+        var report = Assert.Single(TakeReports());
+        Assert.Equal("Task was destroyed but it is pending!", report.Message);
+        Assert.Same(task, report.Task);
     }
 
     [Fact]
@@ -340,5 +344,46 @@ public class EventLoopRunTests : LoopTest
         {
             return e;
         }
+    }
+}
+
+public class EventLoopLeftoverTests : LoopTest
+{
+    [Fact]
+    public void Close_TaskExceptionNeverRetrieved_IsReportedOnce()
+    {
+        var loop = NewLoop();
+        var error = new InvalidOperationException("lost");
+        var task = loop.CreateTask(async () => { await loop.Sleep(0); throw error; });
+        loop.CallLater(1, loop.Stop);
+        loop.RunForever();
+        loop.Close();
+        loop.Close();
+        var report = Assert.Single(TakeReports());
+        Assert.Equal("Task exception was never retrieved", report.Message);
+        Assert.Same(error, report.Exception);
+        Assert.Same(task, report.Future);
+    }
+
+    [Fact]
+    public void Close_TaskExceptionRetrievedByAwaiter_IsNotReported()
+    {
+        var loop = NewLoop();
+        var failing = loop.CreateTask(async () => { await loop.Sleep(0); throw new Exception("seen"); });
+        var watcher = loop.CreateTask(async () => { try { await failing; } catch (Exception) { } });
+        loop.RunUntilComplete(watcher);
+        loop.Close();
+        Assert.Empty(TakeReports());
+    }
+
+    [Fact]
+    public void Close_PendingTaskFromRunUntilComplete_IsNotReported()
+    {
+        // asyncio: run_until_complete(coro) sets _log_destroy_pending = False on its own task.
+        var loop = NewLoop();
+        loop.CallLater(1, loop.Stop);
+        Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(async () => await loop.Sleep(5)));
+        loop.Close();
+        Assert.Empty(TakeReports());
     }
 }
