@@ -157,7 +157,8 @@ public sealed partial class EventLoop
     /// <summary>At an await's resumption: throw the cancellation requested while the current task was suspended.</summary>
     internal void ThrowIfPendingForCurrentTask()
     {
-        var task = CurrentTaskField;
+        // A Future of another loop resumes a task whose own loop is the current one.
+        var task = CurrentTaskField ?? (SynchronizationContext.Current as TaskContext)?.Task;
         if (task is not null && task.TakePendingException() is { } pending)
             throw pending;
     }

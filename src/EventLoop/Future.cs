@@ -319,9 +319,17 @@ public abstract class Future
             AddCallback(new WorkItem(continuation, null, taskContext, WorkKind.Action));
             task.OnAwaiting(this);
         }
-        else if (context is null || context is LoopSynchronizationContext || context is TaskContext)
+        else if (context is TaskContext otherLoopTask)
         {
-            // Not inside a task of this loop: resume as a plain callback on the loop.
+            // asyncio: "Task ... got Future ... attached to a different loop", thrown into the
+            // task at its next step instead of a wait that could never end.
+            otherLoopTask.Task.ThrowOnNextStep(new InvalidOperationException(
+                $"Task {otherLoopTask.Task} got Future {this} attached to a different loop"));
+            otherLoopTask.Post(static c => ((Action)c!)(), continuation);
+        }
+        else if (context is null || context is LoopSynchronizationContext)
+        {
+            // Not inside a task: resume as a plain callback on the loop.
             AddCallback(new WorkItem(continuation, null, null, WorkKind.Action));
         }
         else
