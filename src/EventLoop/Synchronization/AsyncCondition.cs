@@ -27,6 +27,9 @@ public sealed class AsyncCondition : IReleasable
     /// <summary>Whether the underlying lock is held: asyncio's <c>cond.locked()</c>.</summary>
     public bool Locked => _lock.Locked;
 
+    /// <summary>Number of waiters in line, woken ones included (diagnostics and tests).</summary>
+    internal int WaiterCount => _waiters?.Count ?? 0;
+
     /// <summary>Takes the underlying lock: asyncio's <c>await cond.acquire()</c>.</summary>
     public ValueTask<bool> AcquireAsync() => _lock.AcquireAsync();
 

@@ -23,6 +23,9 @@ public sealed class AsyncEvent
     /// <summary>Whether the flag is set: asyncio's <c>event.is_set()</c>.</summary>
     public bool IsSet => _value;
 
+    /// <summary>Number of waiters in line, woken ones included (diagnostics and tests).</summary>
+    internal int WaiterCount => _waiters?.Count ?? 0;
+
     /// <summary>Sets the flag and wakes every waiter: asyncio's <c>event.set()</c>.</summary>
     public void Set()
     {

@@ -60,6 +60,12 @@ public class AsyncQueue<T>
 
     internal EventLoop? BoundLoop => _loop;
 
+    internal int GetterCount => _getters?.Count ?? 0;
+
+    internal int PutterCount => _putters?.Count ?? 0;
+
+    internal int UnfinishedTasks => _unfinishedTasks;
+
     internal void BindTo(EventLoop loop) => LoopBinding.BindTo(ref _loop, loop, this);
 
     /// <summary>Adds <paramref name="item"/>, waiting for a free slot while the queue is full: asyncio's <c>await queue.put(item)</c>.</summary>

@@ -31,6 +31,9 @@ public class AsyncSemaphore : IReleasable
     /// <summary>The permits free right now: asyncio's <c>sem._value</c>.</summary>
     public int Value => _value;
 
+    /// <summary>Number of waiters in line, woken ones included (diagnostics and tests).</summary>
+    internal int WaiterCount => _waiters?.Count ?? 0;
+
     /// <summary>Whether an acquire would have to wait: asyncio's <c>sem.locked()</c>.</summary>
     /// <remarks>asyncio: <c>sem.locked()</c>: no permit is free, or a live waiter is ahead in line.</remarks>
     public bool Locked => _value == 0 || (_waiters is { Count: > 0 } waiters && !waiters.AllCancelled());
