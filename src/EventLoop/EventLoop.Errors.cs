@@ -71,6 +71,7 @@ public sealed partial class EventLoop
         {
             Exception = exception,
             Handle = handle,
+            SourceTraceback = handle.SourceTraceback,
         });
     }
 }

@@ -31,13 +31,14 @@ public sealed partial class EventLoop
             {
                 Exception = exception,
                 Future = future,
+                SourceTraceback = future.SourceTraceback,
             });
         }
         _unobserved.Clear();
         foreach (var task in AllTasks())
         {
             if (task.LogDestroyPending)
-                CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { Task = task });
+                CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { Task = task, SourceTraceback = task.SourceTraceback });
         }
     }
 }

@@ -40,6 +40,7 @@ public sealed partial class EventLoop : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _clock = options.VirtualTime ? new VirtualClock() : new MonotonicClock();
         _detectDeadlocks = options.DeadlockDetection;
+        Debug = options.Debug;
         _loopContext = new LoopSynchronizationContext(this);
     }
 
@@ -100,10 +101,12 @@ public sealed partial class EventLoop : IDisposable
 
         // 5. Run exactly the callbacks ready now: what they schedule runs in the next iteration.
         //    An exception goes to the exception handler and the loop goes on.
+        //    In debug mode, a callback slower than SlowCallbackDuration is reported.
         int count = _ready.Count;
         for (int i = 0; i < count; i++)
         {
             var item = _ready.Dequeue();
+            long started = _debug ? Stopwatch.GetTimestamp() : 0;
             try
             {
                 if (item.Task is { } task)
@@ -115,6 +118,8 @@ public sealed partial class EventLoop : IDisposable
             {
                 ReportCallbackError(in item, exception);
             }
+            if (_debug)
+                ReportIfSlow(in item, started);
         }
     }
 

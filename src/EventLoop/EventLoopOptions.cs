@@ -18,11 +18,15 @@ public sealed class EventLoopOptions
     /// <remarks>Turn it off when threads the loop does not know of feed it with <c>CallSoonThreadsafe</c>.</remarks>
     public bool DeadlockDetection { get; init; } = true;
 
+    /// <summary>Start in debug mode (see <see cref="EventLoop.Debug"/>); also on when <c>EVENTLOOP_DEBUG=1</c> for loops created without options.</summary>
+    public bool Debug { get; init; }
+
     /// <summary>The options of a loop created without any: real time, unless <see cref="VirtualTimeVariable"/> is set.</summary>
     public static EventLoopOptions FromEnvironment()
     {
         string? value = Environment.GetEnvironmentVariable(VirtualTimeVariable);
         bool virtualTime = value is not null && value != "" && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
-        return new EventLoopOptions { VirtualTime = virtualTime };
+        string? debug = Environment.GetEnvironmentVariable("EVENTLOOP_DEBUG");
+        return new EventLoopOptions { VirtualTime = virtualTime, Debug = debug is not null && debug != "" && debug != "0" };
     }
 }

@@ -28,6 +28,9 @@ public sealed class ExceptionContext
     /// <summary>The callback's handle, if any: <c>context['handle']</c>.</summary>
     public Handle? Handle { get; init; }
 
+    /// <summary>Where the object concerned was created, in debug mode: <c>context['source_traceback']</c>.</summary>
+    public string? SourceTraceback { get; init; }
+
     /// <summary>The names of the keys asyncio's dict would have, in asyncio's order.</summary>
     public IReadOnlyList<string> Keys
     {
@@ -38,6 +41,7 @@ public sealed class ExceptionContext
             if (Future is not null) keys.Add("future");
             if (Task is not null) keys.Add("task");
             if (Handle is not null) keys.Add("handle");
+            if (SourceTraceback is not null) keys.Add("source_traceback");
             return keys;
         }
     }
@@ -49,6 +53,7 @@ public sealed class ExceptionContext
         if (Future is not null) lines.Add("future: " + Future);
         if (Handle is not null) lines.Add("handle: " + Handle);
         if (Task is not null) lines.Add("task: " + Task);
+        if (SourceTraceback is not null) lines.Add("Object created at (most recent call last):" + Environment.NewLine + SourceTraceback);
         if (Exception is not null) lines.Add(Exception.ToString());
         return string.Join(Environment.NewLine, lines);
     }

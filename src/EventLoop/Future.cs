@@ -46,7 +46,12 @@ public abstract class Future
     private protected Future(EventLoop loop)
     {
         Loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        if (loop.Debug)
+            SourceTraceback = EventLoop.CaptureSource();
     }
+
+    /// <summary>Where the Future or task was created, in debug mode (asyncio's <c>_source_traceback</c>).</summary>
+    internal string? SourceTraceback { get; set; }
 
     /// <summary>The loop this Future belongs to: asyncio's <c>fut.get_loop()</c>.</summary>
     public EventLoop Loop { get; }

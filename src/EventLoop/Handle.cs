@@ -24,9 +24,14 @@ public class Handle
         Loop = loop;
         _callback = callback;
         _state = state;
+        if (loop.Debug)
+            SourceTraceback = EventLoop.CaptureSource();
     }
 
     internal EventLoop Loop { get; }
+
+    /// <summary>Where the callback was scheduled, in debug mode (asyncio's <c>_source_traceback</c>).</summary>
+    internal string? SourceTraceback { get; set; }
 
     /// <summary>Whether <see cref="Cancel"/> was called: asyncio's <c>handle.cancelled()</c>.</summary>
     public bool Cancelled => _cancelled;
