@@ -131,6 +131,7 @@ public sealed partial class EventLoop
         CheckThread(operation);
         var timer = new TimerHandle(this, when, _timerSequence++, callback, state) { InHeap = true };
         _timers.Push(timer);
+        ObserverField?.TimerArmed(timer);
         return timer;
     }
 

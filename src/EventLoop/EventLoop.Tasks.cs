@@ -68,6 +68,7 @@ public sealed partial class EventLoop
         _pendingTail = task;
         _pendingCount++;
         _ready.Enqueue(new WorkItem(task, null, task.Context, WorkKind.TaskStart));
+        ObserverField?.TaskCreated(task);
     }
 
     /// <summary>Returns <paramref name="future"/> itself, after checking it belongs to this loop: asyncio's <c>ensure_future(fut)</c>.</summary>

@@ -94,18 +94,23 @@ public sealed partial class EventLoop : IDisposable
             var timer = _timers.Pop();
             timer.InHeap = false;
             if (timer.Cancelled)
+            {
                 _cancelledTimers--;
-            else
-                _ready.Enqueue(new WorkItem(timer, null, null, WorkKind.Handle));
+                continue;
+            }
+            _ready.Enqueue(new WorkItem(timer, null, null, WorkKind.Handle));
+            ObserverField?.TimerFired(timer);
         }
 
         // 5. Run exactly the callbacks ready now: what they schedule runs in the next iteration.
         //    An exception goes to the exception handler and the loop goes on.
         //    In debug mode, a callback slower than SlowCallbackDuration is reported.
         int count = _ready.Count;
+        ObserverField?.IterationStarted(this, count, _timers.Count);
         for (int i = 0; i < count; i++)
         {
             var item = _ready.Dequeue();
+            ObserverField?.CallbackStarting(this, new CallbackInfo(in item));
             long started = _debug ? Stopwatch.GetTimestamp() : 0;
             try
             {
@@ -120,7 +125,9 @@ public sealed partial class EventLoop : IDisposable
             }
             if (_debug)
                 ReportIfSlow(in item, started);
+            ObserverField?.CallbackFinished(this, new CallbackInfo(in item));
         }
+        ObserverField?.IterationFinished(this, count);
     }
 
     private double ComputeTimeout()

@@ -180,6 +180,8 @@ public abstract class Future
     {
         Debug.Assert(_state == FutureState.Pending);
         _state = FutureState.Finished;
+        if (Loop.ObserverField is not null)
+            NotifyCompleted();
         ScheduleCallbacks();
     }
 
@@ -191,6 +193,8 @@ public abstract class Future
         _state = FutureState.Finished;
         _exceptionUnobserved = true;
         Loop.TrackUnobserved(this);
+        if (Loop.ObserverField is not null)
+            NotifyCompleted();
         ScheduleCallbacks();
     }
 
@@ -202,8 +206,18 @@ public abstract class Future
         _state = FutureState.Cancelled;
         _cancelMessage = message;
         OnCancelled();
+        if (Loop.ObserverField is not null)
+            NotifyCompleted();
         ScheduleCallbacks();
         return true;
+    }
+
+    private void NotifyCompleted()
+    {
+        var observer = Loop.ObserverField!;
+        if (this is LoopTask task)
+            observer.TaskFinished(task);
+        observer.FutureCompleted(this);
     }
 
     /// <summary>Hook for futures that hold a resource to release when cancelled (a sleep's timer).</summary>

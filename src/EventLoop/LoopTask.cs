@@ -44,9 +44,15 @@ public class LoopTask : Future
         _name = name;
         _number = number;
         Context = new TaskContext(loop, this);
+        // asyncio: a task runs in a copy of the context current at create_task (contextvars);
+        // here the ExecutionContext, so AsyncLocal values flow into the task as they would.
+        CapturedContext = ExecutionContext.Capture();
     }
 
     internal TaskContext Context { get; }
+
+    /// <summary>The ExecutionContext current when the task was created; every step runs in it (null when flow was suppressed).</summary>
+    internal ExecutionContext? CapturedContext { get; }
 
     /// <summary>Whether closing the loop while this task is pending is reported (asyncio's <c>_log_destroy_pending</c>).</summary>
     internal bool LogDestroyPending { get; set; } = true;
@@ -212,6 +218,7 @@ public class LoopTask : Future
             _pendingException ??= MakeCancelledError();
             _mustCancel = false;
         }
+        Loop.ObserverField?.TaskResumed(this, _waiter);
         _waiter = null;
         _yieldedThisStep = false;
     }
@@ -260,6 +267,7 @@ public class LoopTask : Future
             _foreignWait = true;
             Loop.ForeignWaitStarted();
         }
+        Loop.ObserverField?.TaskSuspended(this, _waiter);
     }
 
     private void CompleteFrom(Task coroutine)

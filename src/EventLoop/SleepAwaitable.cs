@@ -73,12 +73,15 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion
 /// <summary>The Future a positive sleep waits on; cancelling it cancels its timer, as asyncio's <c>finally: h.cancel()</c>.</summary>
 internal sealed class SleepFuture : Future
 {
-    public static readonly Action<object?> Fire = static state =>
+    public static readonly Action<object?> Fire = SetResultUnlessCancelled;
+
+    // Named as asyncio's futures._set_result_unless_cancelled, which reprs show.
+    private static void SetResultUnlessCancelled(object? state)
     {
         var future = (SleepFuture)state!;
         if (!future.Done)
             future.FinishCore();
-    };
+    }
 
     public SleepFuture(EventLoop loop) : base(loop)
     {

@@ -13,8 +13,12 @@ internal static class Naming
         // Lambdas compile to "<Outer>b__0_0": show the enclosing method, as Python shows "<lambda>".
         if (name.StartsWith('<'))
         {
+            // "<Main>b__0_0" → "Main.<lambda>"; a lambda in a field initializer → "Type.<lambda>".
             int end = name.IndexOf('>');
-            name = end > 1 ? name[1..end] + ".<lambda>" : "<lambda>";
+            string outer = end > 1 ? name[1..end] : "";
+            if (outer is "" or ".cctor" or ".ctor")
+                outer = m.DeclaringType?.DeclaringType?.Name ?? m.DeclaringType?.Name ?? "";
+            name = outer.Length > 0 ? outer + ".<lambda>" : "<lambda>";
         }
         return name + "()";
     }

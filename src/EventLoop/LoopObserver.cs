@@ -1,0 +1,64 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>Sees inside the loop: iterations, callbacks, task steps, timers and Futures, as they happen.</summary>
+/// <remarks>
+/// <para>asyncio: no twin (the nearest are <c>sys.monitoring</c> and asyncio's debug logging).</para>
+/// <para>Attach one with <see cref="EventLoop.Observer"/>; override what you need, every method
+/// does nothing by default. All calls come on the loop's thread, synchronously, in the order
+/// the events happen; an observer must not throw. With no observer attached, the loop pays one
+/// null check per event.</para>
+/// </remarks>
+public abstract class LoopObserver
+{
+    /// <summary>An iteration is about to run its <paramref name="ready"/> callbacks (phase 5), with <paramref name="timers"/> timers pending.</summary>
+    public virtual void IterationStarted(EventLoop loop, int ready, int timers) { }
+
+    /// <summary>The iteration ran <paramref name="ran"/> callbacks.</summary>
+    public virtual void IterationFinished(EventLoop loop, int ran) { }
+
+    /// <summary>A callback or task step is about to run.</summary>
+    public virtual void CallbackStarting(EventLoop loop, CallbackInfo callback) { }
+
+    /// <summary>The callback or task step returned (or threw; the exception handler has been told).</summary>
+    public virtual void CallbackFinished(EventLoop loop, CallbackInfo callback) { }
+
+    /// <summary>A task was created; its first step is queued.</summary>
+    public virtual void TaskCreated(LoopTask task) { }
+
+    /// <summary>A step of <paramref name="task"/> begins; <paramref name="wokenBy"/> is the Future it had awaited, if any.</summary>
+    public virtual void TaskResumed(LoopTask task, Future? wokenBy) { }
+
+    /// <summary>A step of <paramref name="task"/> ended with the task still pending; <paramref name="waitingOn"/> is the loop Future it awaits, if any.</summary>
+    public virtual void TaskSuspended(LoopTask task, Future? waitingOn) { }
+
+    /// <summary>The task finished: result, exception or cancellation.</summary>
+    public virtual void TaskFinished(LoopTask task) { }
+
+    /// <summary>A timer was scheduled (<see cref="EventLoop.CallLater(double, Action)"/>, <see cref="EventLoop.CallAt(double, Action)"/>, a sleep).</summary>
+    public virtual void TimerArmed(TimerHandle timer) { }
+
+    /// <summary>A timer came due and moved to the ready queue (phase 4).</summary>
+    public virtual void TimerFired(TimerHandle timer) { }
+
+    /// <summary>A Future (or task) completed; its done-callbacks are queued.</summary>
+    public virtual void FutureCompleted(Future future) { }
+}
+
+/// <summary>What is about to run, as seen by a <see cref="LoopObserver"/>.</summary>
+public readonly struct CallbackInfo
+{
+    private readonly WorkItem _item;
+
+    internal CallbackInfo(in WorkItem item) => _item = item;
+
+    /// <summary>The task this is a step of, or <see langword="null"/> for a plain callback.</summary>
+    public LoopTask? Task => _item.Task?.Task;
+
+    /// <summary>The handle of a callback scheduled with <c>CallSoon</c>/<c>CallLater</c>/<c>CallAt</c>, if it is one.</summary>
+    public Handle? Handle => _item.Kind == WorkKind.Handle ? (Handle)_item.Callback : null;
+
+    /// <summary>A short description: the callback's name, or the task's repr.</summary>
+    public string Description => _item.Task is { } t ? t.Task.ToString() : _item.Describe();
+}
