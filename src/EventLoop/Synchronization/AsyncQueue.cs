@@ -90,7 +90,23 @@ public class AsyncQueue<T>
         {
             if (_isShutdown)
                 throw new QueueShutDownError();
-            await WaitAsPutterAsync();
+            // The wait is written out here rather than calling WaitAsPutterAsync, so that a
+            // waiting put allocates one state machine, not two.
+            var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+            var putters = _putters ??= new WaiterQueue();
+            putters.Enqueue(putter);
+            try
+            {
+                await putter;
+            }
+            catch
+            {
+                putter.Cancel(); // in case it is not done yet
+                putters.Remove(putter); // already gone if a get or Shutdown popped it
+                if (!Full && !putter.Cancelled)
+                    putters.PopAndWakeNext(); // woken, but not taking the slot: pass it on
+                throw;
+            }
         }
         PutNowait(item);
     }
@@ -163,7 +179,22 @@ public class AsyncQueue<T>
         {
             if (_isShutdown)
                 throw new QueueShutDownError();
-            await WaitAsGetterAsync();
+            // Written out rather than calling WaitAsGetterAsync: one state machine per waiting get.
+            var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+            var getters = _getters ??= new WaiterQueue();
+            getters.Enqueue(getter);
+            try
+            {
+                await getter;
+            }
+            catch
+            {
+                getter.Cancel(); // in case it is not done yet
+                getters.Remove(getter); // already gone if a put or Shutdown popped it
+                if (!Empty && !getter.Cancelled)
+                    getters.PopAndWakeNext(); // woken, but not taking the item: pass it on
+                throw;
+            }
         }
         return GetNowait();
     }

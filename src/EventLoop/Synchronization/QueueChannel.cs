@@ -49,6 +49,7 @@ public sealed class QueueChannel<T> : Channel<T>
     }
 
     /// <summary>The queue behind the channel.</summary>
+    /// <remarks>asyncio: no twin.</remarks>
     public AsyncQueue<T> Queue => _queue;
 
     private bool OnLoop => _loop.IsLoopThread;
