@@ -174,12 +174,7 @@ public sealed partial class EventLoop
             text.Append(" No task is pending.");
             return text.ToString();
         }
-        text.Append(" Pending tasks:");
-        for (var t = _pendingHead; t is not null; t = t.NextPending)
-        {
-            text.Append("\n  ").Append(t.Name).Append(" waits on ");
-            text.Append(t.WaitingOn is null ? "nothing the loop knows of" : t.WaitingOn.ToString());
-        }
+        text.Append('\n').Append(DescribeTasks().TrimEnd('\n'));
         return text.ToString();
     }
 }

@@ -53,6 +53,9 @@ public abstract class Future
     /// <summary>Where the Future or task was created, in debug mode (asyncio's <c>_source_traceback</c>).</summary>
     internal string? SourceTraceback { get; set; }
 
+    /// <summary>What this Future stands for when a task waits on it (a lock, a queue), for dumps and deadlock reports.</summary>
+    internal object? Owner { get; set; }
+
     /// <summary>The loop this Future belongs to: asyncio's <c>fut.get_loop()</c>.</summary>
     public EventLoop Loop { get; }
 

@@ -64,6 +64,9 @@ public class LoopTask : Future
         set => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>The loop time at which the task last suspended, in debug mode (for task dumps).</summary>
+    internal double? SuspendedAt { get; private set; }
+
     /// <summary>The loop Future this task is suspended on, if any: asyncio's <c>_fut_waiter</c>.</summary>
     public Future? WaitingOn => _waiter;
 
@@ -267,6 +270,8 @@ public class LoopTask : Future
             _foreignWait = true;
             Loop.ForeignWaitStarted();
         }
+        if (Loop.Debug)
+            SuspendedAt = Loop.Time();
         Loop.ObserverField?.TaskSuspended(this, _waiter);
     }
 

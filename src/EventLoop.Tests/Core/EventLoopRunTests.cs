@@ -312,7 +312,7 @@ public class EventLoopRunTests : LoopTest
         var never = loop.CreateFuture<int>();
         var task = loop.CreateTask(async () => await never, "stuck");
         var e = Assert.Throws<DeadlockError>(() => loop.RunUntilComplete(task));
-        Assert.Contains("stuck waits on <Future pending>", e.Message);
+        Assert.Contains("stuck: waits on <Future pending>", e.Message);
         loop.Close();
         var report = Assert.Single(TakeReports());
         Assert.Equal("Task was destroyed but it is pending!", report.Message);

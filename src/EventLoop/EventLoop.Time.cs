@@ -1,0 +1,45 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+public sealed partial class EventLoop
+{
+    private LoopTimeProvider? _timeProvider;
+
+    /// <summary>The loop's clock as a <see cref="System.TimeProvider"/>, for .NET delays and timers on loop time.</summary>
+    /// <remarks>asyncio: no twin; see <see cref="LoopTimeProvider"/>.</remarks>
+    public LoopTimeProvider TimeProvider => _timeProvider ??= new LoopTimeProvider(this);
+
+    /// <summary>The clock's resolution in seconds: asyncio's <c>loop._clock_resolution</c>.</summary>
+    /// <remarks>
+    /// One tick of <see cref="System.Diagnostics.Stopwatch"/> on real time (a nanosecond on
+    /// Linux); on virtual time, time is a double and the resolution is that of a double.
+    /// Timers are never early at any resolution: a timer is due when its deadline is at or
+    /// before the clock.
+    /// </remarks>
+    public double ClockResolution => _clock.IsVirtual ? 0 : 1.0 / System.Diagnostics.Stopwatch.Frequency;
+
+    /// <summary>Moves virtual time forward by <paramref name="seconds"/>; due timers fire at the next iteration.</summary>
+    /// <remarks>
+    /// asyncio: no twin (test loops in CPython's suite advance a fake clock the same way).
+    /// Throws on a real-time loop, and for negative or NaN amounts.
+    /// </remarks>
+    public void AdvanceTime(double seconds)
+    {
+        if (double.IsNaN(seconds) || seconds < 0)
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "Time only moves forward: give zero or more seconds.");
+        AdvanceTimeTo(Time() + seconds);
+    }
+
+    /// <summary>Moves virtual time forward to loop time <paramref name="when"/>; due timers fire at the next iteration.</summary>
+    /// <remarks>asyncio: no twin. A time in the past is an error: virtual time never goes back.</remarks>
+    public void AdvanceTimeTo(double when)
+    {
+        if (_clock is not VirtualClock virtualClock)
+            throw new InvalidOperationException("AdvanceTime needs a loop on virtual time (EventLoopOptions.VirtualTime).");
+        CheckThread(nameof(AdvanceTimeTo));
+        if (double.IsNaN(when) || when < virtualClock.Now)
+            throw new ArgumentOutOfRangeException(nameof(when), when, $"Virtual time is {virtualClock.Now} and never goes back.");
+        virtualClock.AdvanceTo(when);
+    }
+}
