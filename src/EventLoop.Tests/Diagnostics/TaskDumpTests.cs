@@ -67,3 +67,20 @@ public class TaskDumpTests : LoopTest
         Assert.Throws<CancelledError>(() => loop.RunUntilComplete(b));
     }
 }
+
+public class TaskDumpOfPrimitivesTests : LoopTest
+{
+    [Fact]
+    public void Deadlock_NamesTheLockATaskWaitsOn()
+    {
+        var loop = NewLoop();
+        var gate = new AsyncLock();
+        var holder = loop.CreateTask(async () => { await gate.AcquireAsync(); await loop.CreateFuture<int>(); }, "holder");
+        var waiter = loop.CreateTask(async () => { await gate.AcquireAsync(); }, "waiter");
+        var e = Assert.Throws<DeadlockError>(() => loop.RunUntilComplete(waiter));
+        Assert.Contains("  waiter: waits on <AsyncLock", e.Message);
+        holder.Cancel();
+        waiter.Cancel();
+        loop.RunUntilComplete(loop.Gather([holder, waiter], returnExceptions: true));
+    }
+}

@@ -19,6 +19,10 @@ internal sealed class WaiterQueue
     private Future<bool>?[] _items = new Future<bool>?[4];
     private int _head;
     private int _count;
+    private readonly object _owner;
+
+    /// <summary>A queue for the primitive <paramref name="owner"/>, which task dumps and deadlock reports name as what a waiter waits on.</summary>
+    public WaiterQueue(object owner) => _owner = owner;
 
     public int Count => _count;
 
@@ -35,6 +39,7 @@ internal sealed class WaiterQueue
     /// <summary>asyncio's <c>deque.append(fut)</c>.</summary>
     public void Enqueue(Future<bool> waiter)
     {
+        waiter.Owner = _owner;
         if (_count == _items.Length)
             Grow();
         _items[(_head + _count) & (_items.Length - 1)] = waiter;

@@ -56,7 +56,7 @@ public sealed class AsyncCondition : IReleasable
         {
             try
             {
-                var waiters = _waiters ??= new WaiterQueue();
+                var waiters = _waiters ??= new WaiterQueue(this);
                 waiters.Enqueue(waiter);
                 try
                 {

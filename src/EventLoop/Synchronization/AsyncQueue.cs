@@ -93,7 +93,7 @@ public class AsyncQueue<T>
             // The wait is written out here rather than calling WaitAsPutterAsync, so that a
             // waiting put allocates one state machine, not two.
             var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-            var putters = _putters ??= new WaiterQueue();
+            var putters = _putters ??= new WaiterQueue(this);
             putters.Enqueue(putter);
             try
             {
@@ -115,7 +115,7 @@ public class AsyncQueue<T>
     private async ValueTask WaitAsPutterAsync()
     {
         var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-        var putters = _putters ??= new WaiterQueue();
+        var putters = _putters ??= new WaiterQueue(this);
         putters.Enqueue(putter);
         try
         {
@@ -181,7 +181,7 @@ public class AsyncQueue<T>
                 throw new QueueShutDownError();
             // Written out rather than calling WaitAsGetterAsync: one state machine per waiting get.
             var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-            var getters = _getters ??= new WaiterQueue();
+            var getters = _getters ??= new WaiterQueue(this);
             getters.Enqueue(getter);
             try
             {
@@ -203,7 +203,7 @@ public class AsyncQueue<T>
     private async ValueTask WaitAsGetterAsync()
     {
         var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-        var getters = _getters ??= new WaiterQueue();
+        var getters = _getters ??= new WaiterQueue(this);
         getters.Enqueue(getter);
         try
         {
