@@ -171,7 +171,7 @@ public sealed partial class EventLoop
             ThrowHelper.NaN(nameof(timeout));
         var set = new HashSet<T>(futures, ReferenceEqualityComparer.Instance);
         if (set.Count == 0)
-            throw new ArgumentException("Set of Tasks/Futures is empty.", nameof(futures));
+            throw new ArgumentException("Set of Tasks/Futures is empty."); // no parameter name: .NET would append it to asyncio's message
         if (returnWhen is not (ReturnWhen.AllCompleted or ReturnWhen.FirstCompleted or ReturnWhen.FirstException))
             throw new ArgumentOutOfRangeException(nameof(returnWhen), returnWhen, $"Invalid return_when value: {returnWhen}");
 

@@ -105,7 +105,7 @@ public abstract class Future
     /// <summary>Marks the Future done with an exception and schedules its callbacks.</summary>
     /// <remarks>
     /// asyncio: <c>fut.set_exception(exc)</c>. Throws <see cref="InvalidStateError"/> when the
-    /// Future is already done, with CPython's message (<c>invalid state</c>), followed by the state and the Future.
+    /// Future is already done, with CPython's message, <c>invalid state</c>.
     /// </remarks>
     public virtual void SetException(Exception exception)
     {
@@ -176,7 +176,7 @@ public abstract class Future
     }
 
     private void ThrowAlreadyDone() =>
-        throw new InvalidStateError($"invalid state: {(_state == FutureState.Cancelled ? "CANCELLED" : "FINISHED")}: {this}");
+        throw new InvalidStateError("invalid state"); // CPython's C Future says exactly this
 
     /// <summary>Marks the Future finished (its typed result already stored) and schedules the callbacks.</summary>
     private protected void FinishCore()

@@ -36,7 +36,7 @@ public class Future<T> : Future, IFuture<T>
     /// <summary>Marks the Future done with <paramref name="result"/> and schedules its callbacks.</summary>
     /// <remarks>
     /// asyncio: <c>fut.set_result(result)</c>. Throws <see cref="InvalidStateError"/> when the
-    /// Future is already done, with CPython's message (<c>invalid state</c>), followed by the state and the Future.
+    /// Future is already done, with CPython's message, <c>invalid state</c>.
     /// </remarks>
     public void SetResult(T result)
     {

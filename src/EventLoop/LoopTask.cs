@@ -218,7 +218,10 @@ public class LoopTask : Future
         }
         if (_mustCancel)
         {
-            _pendingException ??= MakeCancelledError();
+            // asyncio's __step: a task woken by its cancelled waiter keeps that CancelledError
+            // (with the first message); only otherwise is a new one made.
+            if (_waiter is not { Cancelled: true })
+                _pendingException ??= MakeCancelledError();
             _mustCancel = false;
         }
         Loop.ObserverField?.TaskResumed(this, _waiter);

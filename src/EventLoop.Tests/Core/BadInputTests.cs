@@ -68,7 +68,7 @@ public class BadInputTests : LoopTest
         var f = loop.CreateFuture<int>();
         f.SetResult(1);
         var e = Assert.Throws<InvalidStateError>(() => f.SetResult(2));
-        Assert.Equal("invalid state: FINISHED: <Future finished result=1>", e.Message);
+        Assert.Equal("invalid state", e.Message);
         Assert.Throws<InvalidStateError>(() => f.SetException(new Exception()));
         Assert.Equal(1, f.Result());
     }
@@ -79,7 +79,7 @@ public class BadInputTests : LoopTest
         var loop = NewLoop();
         var f = loop.CreateFuture<int>();
         f.Cancel();
-        Assert.Equal("invalid state: CANCELLED: <Future cancelled>", Assert.Throws<InvalidStateError>(() => f.SetResult(2)).Message);
+        Assert.Equal("invalid state", Assert.Throws<InvalidStateError>(() => f.SetResult(2)).Message);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class BadInputTests : LoopTest
     {
         var loop = NewLoop();
         var e = Assert.Throws<ArgumentException>(() => loop.RunUntilComplete(() => loop.Wait(Array.Empty<Future>())));
-        Assert.StartsWith("Set of Tasks/Futures is empty.", e.Message);
+        Assert.Equal("Set of Tasks/Futures is empty.", e.Message);
     }
 
     [Fact]
