@@ -44,8 +44,37 @@ internal sealed class TaskContext : SynchronizationContext
 
     public override SynchronizationContext CreateCopy() => this;
 
-    /// <summary>Runs one step of the task: asyncio's <c>Task.__step</c>.</summary>
+    /// <summary>Runs one step of the task: asyncio's <c>Task.__step</c>, in the task's context (<c>context.run(self.__step)</c>).</summary>
     public void RunStep(in WorkItem item)
+    {
+        // Fast path, allocation-free: the captured context is already the thread's (always so
+        // when no AsyncLocal is in use: both are the default context).
+        var captured = Task.CapturedContext;
+        if (captured is null || ReferenceEquals(captured, ExecutionContext.Capture()))
+            RunStepCore(in item);
+        else
+            RunStepInContext(captured, in item);
+    }
+
+    // The item of the step being run under ExecutionContext.Run: a field, so that the cached
+    // static callback needs no closure. A task's steps never nest, so one slot is enough.
+    private WorkItem _itemInContext;
+
+    private static readonly ContextCallback s_runStepInContext = static state =>
+    {
+        var self = (TaskContext)state!;
+        var item = self._itemInContext;
+        self._itemInContext = default;
+        self.RunStepCore(in item);
+    };
+
+    private void RunStepInContext(ExecutionContext captured, in WorkItem item)
+    {
+        _itemInContext = item;
+        ExecutionContext.Run(captured, s_runStepInContext, this);
+    }
+
+    private void RunStepCore(in WorkItem item)
     {
         var loop = Loop;
         var task = Task;

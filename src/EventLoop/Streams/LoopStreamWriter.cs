@@ -1,0 +1,143 @@
+namespace Asyncio;
+
+/// <summary>Writes bytes to a connection or a pipe, with flow control: asyncio's <c>StreamWriter</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.StreamWriter</c>, made by <see cref="EventLoop.OpenConnectionAsync"/>,
+/// <see cref="EventLoop.StartServerAsync"/> and the subprocess pipes.</para>
+/// <para><see cref="Write(ReadOnlySpan{byte})"/> never blocks: it copies the bytes into the
+/// transport's buffer, which sends them in order. Once more than the high-water mark (64 KiB by
+/// default) is buffered, <see cref="DrainAsync"/> waits until the buffer is down to the low-water
+/// mark (16 KiB), as asyncio's <c>FlowControlMixin</c>: write, then <c>await DrainAsync()</c>.</para>
+/// <para>Loop-affine, not thread-safe. Differs from asyncio: errors are the
+/// <see cref="System.Net.Sockets.SocketException"/> the socket reported; asyncio's
+/// <c>ConnectionResetError('Connection lost')</c> is a SocketException with
+/// <see cref="System.Net.Sockets.SocketError.ConnectionReset"/>. Writes after <see cref="Close"/> are dropped.</para>
+/// </remarks>
+public sealed class LoopStreamWriter
+{
+    private readonly StreamTransport _transport;
+    private readonly LoopStreamReader? _reader;
+
+    internal LoopStreamWriter(StreamTransport transport, LoopStreamReader? reader)
+    {
+        _transport = transport;
+        _reader = reader;
+    }
+
+    internal StreamTransport Transport => _transport;
+
+    /// <summary>The loop the writer belongs to.</summary>
+    public EventLoop Loop => _transport.Loop;
+
+    /// <summary>Queues <paramref name="data"/> for sending: asyncio's <c>writer.write(data)</c>.</summary>
+    /// <remarks>asyncio: <c>writer.write(data)</c>. Throws <see cref="InvalidOperationException"/> after <see cref="WriteEof"/> ("Cannot call write() after write_eof()").</remarks>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        _transport.Loop.CheckThread(nameof(Write));
+        _transport.Write(data);
+    }
+
+    /// <summary>Queues <paramref name="data"/> for sending: asyncio's <c>writer.write(data)</c>.</summary>
+    /// <remarks>asyncio: <c>writer.write(data)</c>; see <see cref="Write(ReadOnlySpan{byte})"/>.</remarks>
+    public void Write(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Write(data.AsSpan());
+    }
+
+    /// <summary>Queues each buffer in turn (no separator is added): asyncio's <c>writer.writelines(data)</c>.</summary>
+    public void WriteLines(IEnumerable<byte[]> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        foreach (var chunk in data)
+            Write(chunk);
+    }
+
+    /// <summary>Closes the sending side once the buffer is sent; reading goes on: asyncio's <c>writer.write_eof()</c>.</summary>
+    public void WriteEof()
+    {
+        _transport.Loop.CheckThread(nameof(WriteEof));
+        _transport.WriteEof();
+    }
+
+    /// <summary>Whether <see cref="WriteEof"/> is supported: asyncio's <c>writer.can_write_eof()</c>.</summary>
+    public bool CanWriteEof() => _transport.CanWriteEof;
+
+    /// <summary>Bytes buffered and not yet sent: asyncio's <c>transport.get_write_buffer_size()</c>.</summary>
+    public int WriteBufferSize => _transport.WriteBufferSize;
+
+    /// <summary>Sets the high- and low-water marks of flow control: asyncio's <c>transport.set_write_buffer_limits(high, low)</c>.</summary>
+    /// <remarks>asyncio: defaults 64 KiB and a quarter of the high mark; high below low throws <see cref="ArgumentException"/>.</remarks>
+    public void SetWriteBufferLimits(int? high = null, int? low = null) => _transport.SetWriteBufferLimits(high, low);
+
+    /// <summary>The (low, high) water marks: asyncio's <c>transport.get_write_buffer_limits()</c>.</summary>
+    public (int Low, int High) GetWriteBufferLimits() => (_transport.LowWater, _transport.HighWater);
+
+    /// <summary>Waits until the buffer is down to the low-water mark, when it went over the high one: asyncio's <c>await writer.drain()</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>writer.drain()</c>. Returns at once when writing is not paused. Throws the
+    /// reader's exception if the connection failed, and a <see cref="System.Net.Sockets.SocketException"/>
+    /// (<c>ConnectionReset</c>) once the connection is lost. Cancelling the waiting task cancels
+    /// only the wait.
+    /// </remarks>
+    public Task DrainAsync()
+    {
+        var transport = _transport;
+        if (_reader?.Exception() is null && !transport.IsClosing && !transport.WritePaused)
+            return Task.CompletedTask;
+        return DrainSlowAsync();
+    }
+
+    private async Task DrainSlowAsync()
+    {
+        if (_reader?.Exception() is { } exception)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        if (_transport.IsClosing)
+        {
+            // asyncio: yield, so that a connection_lost already scheduled runs first and the
+            // drain below raises instead of waiting forever.
+            await _transport.Loop.Sleep(0);
+        }
+        await _transport.DrainHelperAsync();
+    }
+
+    /// <summary>Closes the connection once the buffer is sent: asyncio's <c>writer.close()</c>.</summary>
+    /// <remarks>asyncio: <c>writer.close()</c>. Idempotent; await <see cref="WaitClosedAsync"/> to know when it is closed.</remarks>
+    public void Close()
+    {
+        _transport.Loop.CheckThread(nameof(Close));
+        _transport.Close();
+    }
+
+    /// <summary>Closes the connection now, dropping what is buffered: asyncio's <c>transport.abort()</c>.</summary>
+    public void Abort()
+    {
+        _transport.Loop.CheckThread(nameof(Abort));
+        _transport.Abort();
+    }
+
+    /// <summary>Whether <see cref="Close"/> was called or the connection is lost: asyncio's <c>writer.is_closing()</c>.</summary>
+    public bool IsClosing => _transport.IsClosing;
+
+    /// <summary>Waits until the connection is closed: asyncio's <c>await writer.wait_closed()</c>.</summary>
+    /// <remarks>asyncio: <c>writer.wait_closed()</c>. Throws the error that broke the connection, if any.</remarks>
+    public async Task WaitClosedAsync() => await _transport.ClosedFuture;
+
+    /// <summary>Information about the connection: asyncio's <c>writer.get_extra_info(name, default=None)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>writer.get_extra_info(name, default)</c>. Sockets know <c>"peername"</c>
+    /// and <c>"sockname"</c> (an <see cref="System.Net.EndPoint"/>) and <c>"socket"</c> (the
+    /// <see cref="System.Net.Sockets.Socket"/>); subprocess pipes know <c>"pipe"</c>.</para>
+    /// <para>Differs from asyncio: addresses are <see cref="System.Net.IPEndPoint"/> or
+    /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>, not tuples or strings.</para>
+    /// </remarks>
+    public object? GetExtraInfo(string name, object? defaultValue = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _transport.GetExtraInfo(name) ?? defaultValue;
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;LoopStreamWriter transport=… reader=…&gt;</c>.</summary>
+    public override string ToString() =>
+        $"<LoopStreamWriter transport={_transport.GetType().Name}{(_transport.IsClosing ? " closing" : "")}{(_reader is null ? "" : " reader=" + _reader)}>";
+}

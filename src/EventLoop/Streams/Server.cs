@@ -1,0 +1,238 @@
+using System.Net.Sockets;
+
+namespace Asyncio;
+
+/// <summary>Listening sockets that hand each connection to a handler task: asyncio's <c>Server</c>.</summary>
+/// <remarks>
+/// <para>asyncio: <c>asyncio.Server</c>, made by <see cref="EventLoop.StartServerAsync"/> and
+/// <see cref="EventLoop.StartUnixServerAsync"/>. Serving starts at creation
+/// (<c>start_serving=True</c>). Each accepted connection gets a reader and a writer and runs the
+/// handler as a new task; a handler that throws is reported to the exception handler
+/// ("Unhandled exception in client_connected_cb") and its connection closed.</para>
+/// <para>As in 3.12, <see cref="Close"/> stops listening but leaves accepted connections open,
+/// and <see cref="WaitClosedAsync"/> waits until they are all closed too; 3.13's
+/// <see cref="CloseClients"/> and <see cref="AbortClients"/> close them.</para>
+/// </remarks>
+public sealed class Server : IAsyncDisposable
+{
+    private readonly Func<LoopStreamReader, LoopStreamWriter, Task> _handler;
+    private readonly int _limit;
+    private List<Socket>? _sockets;
+    private readonly HashSet<StreamTransport> _clients = [];
+    private List<Future<bool>>? _waiters = [];
+    private Future<bool>? _servingForever;
+    private bool _serving;
+
+    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit)
+    {
+        Loop = loop;
+        _sockets = sockets;
+        _handler = handler;
+        _limit = limit;
+    }
+
+    /// <summary>The loop that serves: asyncio's <c>server.get_loop()</c>.</summary>
+    public EventLoop Loop { get; }
+
+    /// <summary>The listening sockets; empty once closed: asyncio's <c>server.sockets</c>.</summary>
+    public IReadOnlyList<Socket> Sockets => _sockets is null ? [] : _sockets.ToArray();
+
+    /// <summary>Whether the server accepts connections: asyncio's <c>server.is_serving()</c>.</summary>
+    public bool IsServing => _serving;
+
+    /// <summary>Number of accepted connections not yet closed (diagnostics and tests).</summary>
+    internal int ActiveCount => _clients.Count;
+
+    internal void StartServing()
+    {
+        if (_serving || _sockets is null)
+            return;
+        _serving = true;
+        foreach (var socket in _sockets)
+            Loop.StartDetached(static s => { var (server, listener) = ((Server, Socket))s; return server.AcceptPumpAsync(listener); }, (this, socket));
+    }
+
+    /// <summary>Starts accepting if not already (it starts at creation): asyncio's <c>await server.start_serving()</c>.</summary>
+    public Task StartServingAsync()
+    {
+        StartServing();
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptPumpAsync(Socket listener)
+    {
+        while (_serving && _sockets is not null)
+        {
+            Socket client;
+            Loop.ForeignWaitStarted();
+            try
+            {
+                client = await listener.AcceptAsync();
+            }
+            catch (Exception exception)
+            {
+                if (_sockets is null || exception is ObjectDisposedException)
+                    return; // closed under the pending accept
+                Loop.CallExceptionHandler(new ExceptionContext("socket.accept() failed") { Exception = exception });
+                continue;
+            }
+            finally
+            {
+                Loop.ForeignWaitEnded();
+            }
+            if (_sockets is null)
+            {
+                client.Dispose();
+                return;
+            }
+            Accept(client);
+        }
+    }
+
+    private void Accept(Socket client)
+    {
+        if (client.AddressFamily != AddressFamily.Unix)
+            client.NoDelay = true; // asyncio sets TCP_NODELAY on every TCP transport
+        var reader = new LoopStreamReader(_limit, Loop);
+        var transport = new SocketTransport(Loop, client, reader);
+        var writer = new LoopStreamWriter(transport, reader);
+        _clients.Add(transport);
+        transport.OnLost = Detach;
+        transport.Start();
+        var task = Loop.CreateTask(() => _handler(reader, writer));
+        task.AddDoneCallback(done =>
+        {
+            // asyncio 3.12 StreamReaderProtocol: a cancelled or failed handler closes its connection.
+            if (done.Cancelled)
+            {
+                transport.Close();
+                return;
+            }
+            if (done.Exception() is { } exception)
+            {
+                Loop.CallExceptionHandler(new ExceptionContext("Unhandled exception in client_connected_cb")
+                {
+                    Exception = exception,
+                });
+                transport.Close();
+            }
+        });
+    }
+
+    private void Detach(StreamTransport transport)
+    {
+        _clients.Remove(transport);
+        if (_clients.Count == 0 && _sockets is null)
+            WakeUp();
+    }
+
+    private void WakeUp()
+    {
+        var waiters = _waiters;
+        _waiters = null;
+        if (waiters is null)
+            return;
+        foreach (var waiter in waiters)
+        {
+            if (!waiter.Done)
+                waiter.SetResult(true);
+        }
+    }
+
+    /// <summary>Stops listening and closes the listening sockets; accepted connections stay open: asyncio's <c>server.close()</c>.</summary>
+    /// <remarks>asyncio: <c>server.close()</c>. Idempotent. A Unix server's socket file goes with its socket (3.13's <c>cleanup_socket</c>).</remarks>
+    public void Close()
+    {
+        Loop.CheckThread(nameof(Close));
+        var sockets = _sockets;
+        if (sockets is null)
+            return;
+        _sockets = null;
+        _serving = false;
+        foreach (var socket in sockets)
+        {
+            socket.Dispose();
+            Loop.OpenTransportCount--;
+        }
+        if (_servingForever is { Done: false } forever)
+        {
+            _servingForever = null;
+            forever.Cancel();
+        }
+        if (_clients.Count == 0)
+            WakeUp();
+    }
+
+    /// <summary>Closes every accepted connection, after what each has buffered is sent: asyncio 3.13's <c>server.close_clients()</c>.</summary>
+    public void CloseClients()
+    {
+        foreach (var client in _clients.ToArray())
+            client.Close();
+    }
+
+    /// <summary>Closes every accepted connection at once: asyncio 3.13's <c>server.abort_clients()</c>.</summary>
+    public void AbortClients()
+    {
+        foreach (var client in _clients.ToArray())
+            client.Abort();
+    }
+
+    /// <summary>Waits until the server is closed and every accepted connection with it: asyncio's <c>await server.wait_closed()</c>.</summary>
+    /// <remarks>asyncio: <c>server.wait_closed()</c> (3.12.1 and later: returns at once only when already fully closed).</remarks>
+    public async Task WaitClosedAsync()
+    {
+        if (_waiters is null)
+            return;
+        var waiter = Loop.CreateFuture<bool>();
+        _waiters.Add(waiter);
+        await waiter;
+    }
+
+    /// <summary>Serves until cancelled; cancellation closes the server and waits for it: asyncio's <c>await server.serve_forever()</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>server.serve_forever()</c>. Throws <see cref="InvalidOperationException"/>
+    /// when another call is already serving forever, or when the server is closed.
+    /// </remarks>
+    public async Task ServeForeverAsync()
+    {
+        if (_servingForever is not null)
+            throw new InvalidOperationException($"server {this} is already being awaited on serve_forever()");
+        if (_sockets is null)
+            throw new InvalidOperationException($"server {this} is closed");
+        StartServing();
+        var forever = Loop.CreateFuture<bool>();
+        _servingForever = forever;
+        try
+        {
+            await forever;
+        }
+        catch (CancelledError)
+        {
+            // asyncio: close, wait for the connections, then re-raise the CancelledError.
+            Close();
+            await WaitClosedAsync();
+            throw;
+        }
+        finally
+        {
+            if (ReferenceEquals(_servingForever, forever))
+                _servingForever = null;
+        }
+    }
+
+    /// <summary>Closes the server and waits for it: asyncio's <c>async with server</c> exit.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Close();
+        await WaitClosedAsync();
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;Server sockets=(...)&gt;</c>.</summary>
+    public override string ToString()
+    {
+        var sockets = _sockets;
+        if (sockets is null)
+            return "<Server sockets=()>";
+        return "<Server sockets=(" + string.Join(", ", sockets.Select(s => s.LocalEndPoint?.ToString())) + ")>";
+    }
+}

@@ -1,0 +1,372 @@
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>Moves bytes between a .NET socket or stream and a reader/writer pair on the loop: asyncio's <c>_SelectorSocketTransport</c> with <c>StreamReaderProtocol</c>.</summary>
+/// <remarks>
+/// <para>Loop-thread only. Two pumps run as <c>async</c> methods outside any task, under the
+/// loop's own SynchronizationContext, so every completion of a .NET socket operation comes back
+/// to the loop through its inbox. Each operation in flight counts as outstanding external work,
+/// so a virtual-time loop waits for it instead of reporting a deadlock.</para>
+/// <para>Invariants: at most one receive and one send are in flight; <see cref="WriteBufferSize"/>
+/// is the bytes queued plus the bytes being sent; connection_lost (<c>ConnectionLost</c>)
+/// runs once, closes the resource, and is the only place that does.</para>
+/// </remarks>
+internal abstract class StreamTransport
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly LoopStreamReader? _reader;
+    private byte[] _pending = [];
+    private int _pendingCount;
+    private byte[]? _spare;
+    private int _inFlight;
+    private bool _sending;
+    private bool _eofRequested;
+    private bool _closing;
+    private bool _lost;
+    private bool _readPaused;
+    private Future<bool>? _resumeReading;
+    private bool _writePaused;
+    private List<Future<bool>>? _drainWaiters;
+    private Future<object?>? _closed;
+    private int _highWater = 64 * 1024;
+    private int _lowWater = 16 * 1024;
+
+    protected StreamTransport(EventLoop loop, LoopStreamReader? reader)
+    {
+        Loop = loop;
+        _reader = reader;
+        reader?.SetTransport(this);
+        loop.OpenTransportCount++;
+    }
+
+    public EventLoop Loop { get; }
+
+    /// <summary>Called once the connection is lost (asyncio's <c>Server._detach</c>).</summary>
+    public Action<StreamTransport>? OnLost { get; set; }
+
+    public bool IsClosing => _closing;
+
+    public bool IsLost => _lost;
+
+    public int WriteBufferSize => _pendingCount + _inFlight;
+
+    public bool WritePaused => _writePaused;
+
+    public int HighWater => _highWater;
+
+    public int LowWater => _lowWater;
+
+    // ---- what a concrete transport provides --------------------------------------------------
+
+    protected abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer);
+
+    protected abstract ValueTask SendAsync(ReadOnlyMemory<byte> data);
+
+    protected abstract void ShutdownSend();
+
+    /// <summary>Closes the socket or stream; <paramref name="abortive"/>: drop the connection (RST) rather than close it gracefully (FIN).</summary>
+    protected abstract void CloseResource(bool abortive);
+
+    public abstract bool CanWriteEof { get; }
+
+    public virtual object? GetExtraInfo(string name) => null;
+
+    // ---- reading -----------------------------------------------------------------------------
+
+    /// <summary>asyncio's <c>connection_made</c>: start reading.</summary>
+    public void Start()
+    {
+        if (_reader is not null)
+            Loop.StartDetached(static s => ((StreamTransport)s).ReadPumpAsync(), this);
+    }
+
+    public void PauseReading() => _readPaused = true;
+
+    public void ResumeReading()
+    {
+        _readPaused = false;
+        var resume = _resumeReading;
+        if (resume is not null)
+        {
+            _resumeReading = null;
+            resume.SetResult(true);
+        }
+    }
+
+    private async Task ReadPumpAsync()
+    {
+        var buffer = new byte[ReceiveBufferSize];
+        var reader = _reader!;
+        try
+        {
+            while (!_closing)
+            {
+                if (_readPaused)
+                {
+                    _resumeReading = Loop.CreateFuture<bool>();
+                    await _resumeReading;
+                    continue;
+                }
+                int received;
+                Loop.ForeignWaitStarted();
+                try
+                {
+                    received = await ReceiveAsync(buffer);
+                }
+                finally
+                {
+                    Loop.ForeignWaitEnded();
+                }
+                // asyncio stops reading at close(): what arrives afterwards is dropped.
+                if (_closing)
+                    return;
+                if (received == 0)
+                {
+                    // asyncio's StreamReaderProtocol.eof_received returns True: the transport
+                    // stays open (half-closed), so the writer can still write.
+                    reader.FeedEof();
+                    return;
+                }
+                reader.FeedData(buffer.AsSpan(0, received));
+            }
+        }
+        catch (Exception exception)
+        {
+            if (!_lost)
+                ConnectionLost(exception);
+        }
+    }
+
+    // ---- writing -----------------------------------------------------------------------------
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (_eofRequested)
+            throw new InvalidOperationException("Cannot call write() after write_eof()");
+        if (data.IsEmpty || _closing)
+            return; // asyncio: writes after the connection is lost are dropped
+        if (_pendingCount + data.Length > _pending.Length)
+        {
+            var grown = new byte[Math.Max(_pendingCount + data.Length, Math.Max(_pending.Length * 2, 4096))];
+            Buffer.BlockCopy(_pending, 0, grown, 0, _pendingCount);
+            _pending = grown;
+        }
+        data.CopyTo(_pending.AsSpan(_pendingCount));
+        _pendingCount += data.Length;
+        if (!_sending)
+            Loop.StartDetached(static s => ((StreamTransport)s).SendPumpAsync(), this);
+        MaybePauseWriting();
+    }
+
+    public void WriteEof()
+    {
+        if (_closing || _eofRequested)
+            return;
+        _eofRequested = true;
+        if (!_sending)
+            ShutdownSendSafely();
+    }
+
+    private void ShutdownSendSafely()
+    {
+        try
+        {
+            ShutdownSend();
+        }
+        catch (Exception exception)
+        {
+            ConnectionLost(exception);
+        }
+    }
+
+    private async Task SendPumpAsync()
+    {
+        _sending = true;
+        try
+        {
+            while (_pendingCount > 0 && !_lost)
+            {
+                // Swap buffers: Write keeps appending to a fresh one while this one is sent.
+                var chunk = _pending;
+                int count = _pendingCount;
+                _pending = _spare ?? [];
+                _spare = null;
+                _pendingCount = 0;
+                _inFlight = count;
+                Loop.ForeignWaitStarted();
+                try
+                {
+                    await SendAsync(chunk.AsMemory(0, count));
+                }
+                finally
+                {
+                    Loop.ForeignWaitEnded();
+                    _inFlight = 0;
+                }
+                if (_spare is null || chunk.Length > _spare.Length)
+                    _spare = chunk;
+                MaybeResumeWriting();
+            }
+            _sending = false;
+            if (_lost)
+                return;
+            if (_closing)
+                ConnectionLost(null);
+            else if (_eofRequested)
+                ShutdownSendSafely();
+        }
+        catch (Exception exception)
+        {
+            _sending = false;
+            if (!_lost)
+                ConnectionLost(exception);
+        }
+    }
+
+    public void SetWriteBufferLimits(int? high, int? low)
+    {
+        // asyncio's _set_write_buffer_limits: high defaults to 64 KiB, or 4 * low; low to high / 4.
+        int h = high ?? (low is null ? 64 * 1024 : 4 * low.Value);
+        int l = low ?? h / 4;
+        if (!(h >= l && l >= 0))
+            throw new ArgumentException($"high ({h}) must be >= low ({l}) must be >= 0");
+        _highWater = h;
+        _lowWater = l;
+        MaybePauseWriting();
+    }
+
+    private void MaybePauseWriting()
+    {
+        if (!_writePaused && WriteBufferSize > _highWater)
+            _writePaused = true;
+    }
+
+    private void MaybeResumeWriting()
+    {
+        if (_writePaused && WriteBufferSize <= _lowWater)
+        {
+            _writePaused = false;
+            WakeDrainWaiters(null);
+        }
+    }
+
+    /// <summary>asyncio's <c>FlowControlMixin._drain_helper</c>.</summary>
+    public async Task DrainHelperAsync()
+    {
+        if (_lost)
+            throw ConnectionLostError();
+        if (!_writePaused)
+            return;
+        var waiter = Loop.CreateFuture<bool>();
+        (_drainWaiters ??= []).Add(waiter);
+        try
+        {
+            await waiter;
+        }
+        finally
+        {
+            _drainWaiters.Remove(waiter);
+        }
+    }
+
+    private void WakeDrainWaiters(Exception? exception)
+    {
+        if (_drainWaiters is not { Count: > 0 } waiters)
+            return;
+        foreach (var waiter in waiters.ToArray())
+        {
+            if (waiter.Done)
+                continue;
+            if (exception is null)
+                waiter.SetResult(true);
+            else
+                waiter.SetException(exception);
+        }
+    }
+
+    public static System.Net.Sockets.SocketException ConnectionLostError() =>
+        new((int)System.Net.Sockets.SocketError.ConnectionReset);
+
+    // ---- closing -----------------------------------------------------------------------------
+
+    /// <summary>asyncio's <c>transport.close()</c>: stop reading, send what is buffered, then close.</summary>
+    public void Close()
+    {
+        if (_closing)
+            return;
+        _closing = true;
+        ResumeReadingPumpToExit();
+        if (!_sending)
+            Loop.CallSoon(static s => ((StreamTransport)s!).ConnectionLost(null), (object?)this);
+    }
+
+    /// <summary>asyncio's <c>transport.abort()</c>: close now, dropping what is buffered.</summary>
+    public void Abort()
+    {
+        if (_lost)
+            return;
+        _closing = true;
+        _pendingCount = 0;
+        ResumeReadingPumpToExit();
+        ConnectionLost(null, abortive: true);
+    }
+
+    private void ResumeReadingPumpToExit()
+    {
+        var resume = _resumeReading;
+        if (resume is not null)
+        {
+            _resumeReading = null;
+            resume.SetResult(true);
+        }
+    }
+
+    /// <summary>asyncio's <c>_call_connection_lost</c> with <c>StreamReaderProtocol.connection_lost</c>: runs once.</summary>
+    public void ConnectionLost(Exception? exception) => ConnectionLost(exception, abortive: exception is not null);
+
+    private void ConnectionLost(Exception? exception, bool abortive)
+    {
+        if (_lost)
+            return;
+        _lost = true;
+        _closing = true;
+        _pendingCount = 0;
+        try
+        {
+            CloseResource(abortive);
+        }
+        catch (Exception)
+        {
+            // Closing a broken socket may throw again; the connection is gone either way.
+        }
+        Loop.OpenTransportCount--;
+        if (_reader is not null)
+        {
+            if (exception is null)
+                _reader.FeedEof();
+            else
+                _reader.SetException(exception);
+        }
+        var closed = _closed ??= Loop.CreateFuture<object?>();
+        if (exception is null)
+        {
+            closed.SetResult(null);
+        }
+        else
+        {
+            closed.SetException(exception);
+            closed.MarkObserved(); // asyncio retrieves it in StreamReaderProtocol.__del__
+        }
+        if (_writePaused)
+        {
+            _writePaused = false;
+            WakeDrainWaiters(exception);
+        }
+        OnLost?.Invoke(this);
+    }
+
+    /// <summary>asyncio's <c>StreamReaderProtocol._closed</c>: done at connection_lost.</summary>
+    public Future<object?> ClosedFuture => _closed ??= Loop.CreateFuture<object?>();
+}
