@@ -95,4 +95,7 @@ internal sealed class PipeTransport : StreamTransport
     public override bool CanWriteEof => true;
 
     public override object? GetExtraInfo(string name) => name == "pipe" ? _stream : null;
+
+    // asyncio's _UnixReadPipeTransport closes itself at EOF.
+    protected override bool CloseOnEof => true;
 }

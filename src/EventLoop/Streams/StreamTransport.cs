@@ -71,6 +71,9 @@ internal abstract class StreamTransport
 
     public abstract bool CanWriteEof { get; }
 
+    /// <summary>Whether EOF from the peer ends the transport (a pipe), rather than half-closing it (a socket).</summary>
+    protected virtual bool CloseOnEof => false;
+
     public virtual object? GetExtraInfo(string name) => null;
 
     // ---- reading -----------------------------------------------------------------------------
@@ -127,6 +130,8 @@ internal abstract class StreamTransport
                     // asyncio's StreamReaderProtocol.eof_received returns True: the transport
                     // stays open (half-closed), so the writer can still write.
                     reader.FeedEof();
+                    if (CloseOnEof)
+                        ConnectionLost(null);
                     return;
                 }
                 reader.FeedData(buffer.AsSpan(0, received));

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Asyncio;
+
+public sealed partial class EventLoop
+{
+    /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>, its pipes as loop streams: asyncio's <c>await asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.create_subprocess_exec(program, *args, stdin=, stdout=, stderr=, limit=)</c>.</para>
+    /// <para>The arguments are passed as they are, with no shell. Each of standard input, output
+    /// and error is either a pipe (the default, asyncio's <c>PIPE</c>) or inherited from this
+    /// process (asyncio's <c>None</c>). A program that cannot be started throws
+    /// <see cref="System.ComponentModel.Win32Exception"/> (Python's <c>FileNotFoundError</c>).</para>
+    /// </remarks>
+    public Task<Subprocess> CreateSubprocessExecAsync(string program, IEnumerable<string> arguments, bool pipeStdin = true, bool pipeStdout = true, bool pipeStderr = true, int limit = LoopStreamReader.DefaultLimit)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(program);
+        ArgumentNullException.ThrowIfNull(arguments);
+        CheckClosed();
+        CheckThread(nameof(CreateSubprocessExecAsync));
+        var info = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = pipeStdin,
+            RedirectStandardOutput = pipeStdout,
+            RedirectStandardError = pipeStderr,
+        };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
+        var transports = new List<StreamTransport>();
+        LoopStreamWriter? stdin = null;
+        LoopStreamReader? stdout = null, stderr = null;
+        if (pipeStdin)
+        {
+            var transport = new PipeTransport(this, process.StandardInput.BaseStream, null);
+            transports.Add(transport);
+            stdin = new LoopStreamWriter(transport, null);
+        }
+        if (pipeStdout)
+            stdout = OpenPipeReader(process.StandardOutput.BaseStream, limit, transports);
+        if (pipeStderr)
+            stderr = OpenPipeReader(process.StandardError.BaseStream, limit, transports);
+        return Task.FromResult(new Subprocess(this, process, stdin, stdout, stderr, transports));
+    }
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>, all three pipes as loop streams: asyncio's <c>await asyncio.create_subprocess_exec(program, *args, ...)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>; see <see cref="CreateSubprocessExecAsync(string, IEnumerable{string}, bool, bool, bool, int)"/>.</remarks>
+    public Task<Subprocess> CreateSubprocessExecAsync(string program, params string[] arguments) =>
+        CreateSubprocessExecAsync(program, (IEnumerable<string>)arguments);
+
+    private LoopStreamReader OpenPipeReader(Stream stream, int limit, List<StreamTransport> transports)
+    {
+        var reader = new LoopStreamReader(limit, this);
+        var transport = new PipeTransport(this, stream, reader);
+        transports.Add(transport);
+        transport.Start();
+        return reader;
+    }
+}
