@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 
@@ -32,11 +31,11 @@ public static class TimelineHtml
         trace.WriteTo(json, JavaScriptEncoder.Default);
 
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-        writer.Write(WebUtility.HtmlEncode(title));
+        writer.Write(Encode(title));
         writer.Write("</title>\n<style>\n");
         writer.Write(Style);
         writer.Write("</style>\n</head>\n<body>\n<h1>");
-        writer.Write(WebUtility.HtmlEncode(title));
+        writer.Write(Encode(title));
         writer.Write("</h1>\n");
         writer.Write(Explanation);
         writer.Write("<script type=\"application/json\" id=\"trace\">");
@@ -55,6 +54,10 @@ public static class TimelineHtml
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
         Write(trace, writer, title);
     }
+
+    // Only the characters that matter in text content: the page is UTF-8, so the rest stays as it is.
+    private static string Encode(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     private const string Style = """
         body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 16px 24px; color: #1f2328; background: #fff; }
