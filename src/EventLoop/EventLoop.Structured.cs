@@ -124,21 +124,30 @@ public sealed partial class EventLoop
     /// <summary>Awaitables that give the results of <paramref name="futures"/> in the order they complete: asyncio's <c>asyncio.as_completed(fs, timeout=)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>for coro in asyncio.as_completed(fs, timeout=None): result = await coro</c> (3.12).</para>
-    /// <para>Each awaitable gives the next result to arrive, or throws that Future's exception;
-    /// once <paramref name="timeout"/> passes, the remaining ones throw <see cref="TimeoutException"/>.
-    /// Nothing is cancelled.</para>
+    /// <para>Each awaitable, when awaited, gives the next result to arrive, or throws that
+    /// Future's exception; once <paramref name="timeout"/> passes, the remaining ones throw
+    /// <see cref="TimeoutException"/>. Like asyncio's coroutines, an awaitable starts waiting
+    /// only when awaited, and several may wait at once (first come, first served). Nothing is
+    /// cancelled.</para>
     /// </remarks>
-    public IEnumerable<Task<T>> AsCompleted<T>(IEnumerable<IFuture<T>> futures, double? timeout = null)
+    public IEnumerable<AsCompletedAwaitable<T>> AsCompleted<T>(IEnumerable<IFuture<T>> futures, double? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(futures);
         var queue = new CompletionQueue(this, futures.Select(f => f.AsFuture()), timeout);
         return Results(queue);
 
-        static IEnumerable<Task<T>> Results(CompletionQueue queue)
+        static IEnumerable<AsCompletedAwaitable<T>> Results(CompletionQueue queue)
         {
             for (int i = queue.Count; i > 0; i--)
-                yield return queue.NextResultAsync<T>();
+                yield return new AsCompletedAwaitable<T>(queue.NextResultAsync<T>);
         }
+    }
+
+    /// <summary>Runs an <see cref="AsCompleted{T}"/> awaitable as a task: asyncio's <c>ensure_future(coro)</c> of one of them.</summary>
+    public LoopTask<T> EnsureFuture<T>(AsCompletedAwaitable<T> awaitable)
+    {
+        ArgumentNullException.ThrowIfNull(awaitable);
+        return CreateTask(awaitable.AsTask);
     }
 
     /// <summary>The Futures themselves, as each completes: asyncio 3.13's <c>async for f in asyncio.as_completed(fs, timeout=)</c>.</summary>
@@ -159,15 +168,13 @@ public sealed partial class EventLoop
     /// <summary>asyncio's <c>as_completed</c> machinery: a queue of done Futures, <see langword="null"/> standing for the timeout.</summary>
     private sealed class CompletionQueue : IFutureListener
     {
-        private readonly EventLoop _loop;
         private readonly List<Future> _todo;
-        private readonly Queue<Future?> _done = new();
+        // asyncio uses a Queue here too: its getters wait first come, first served.
+        private readonly AsyncQueue<Future?> _done = new();
         private readonly TimerHandle? _timeoutHandle;
-        private Future<object?>? _getter;
 
         public CompletionQueue(EventLoop loop, IEnumerable<Future> futures, double? timeout)
         {
-            _loop = loop;
             _todo = new HashSet<Future>(futures, ReferenceEqualityComparer.Instance).ToList();
             Count = _todo.Count;
             foreach (var f in _todo)
@@ -187,7 +194,7 @@ public sealed partial class EventLoop
             if (_todo.Count == 0)
                 return; // the timeout came first
             _todo.Remove(future);
-            Put(future);
+            _done.PutNowait(future);
             if (_todo.Count == 0)
                 _timeoutHandle?.Cancel();
         }
@@ -197,27 +204,13 @@ public sealed partial class EventLoop
             foreach (var f in _todo)
             {
                 f.RemoveListener(this);
-                Put(null);
+                _done.PutNowait(null); // a dummy for each awaitable still to come
             }
             _todo.Clear();
         }
 
-        private void Put(Future? item)
-        {
-            _done.Enqueue(item);
-            if (_getter is { Done: false } getter)
-                getter.SetResult(null);
-        }
-
-        public async Task<Future> NextAsync()
-        {
-            while (_done.Count == 0)
-            {
-                _getter = _loop.CreateFuture<object?>();
-                await _getter;
-            }
-            return _done.Dequeue() ?? throw new TimeoutException("The operation has timed out.");
-        }
+        public async Task<Future> NextAsync() =>
+            await _done.GetAsync() ?? throw new TimeoutException("The operation has timed out.");
 
         public async Task<T> NextResultAsync<T>()
         {

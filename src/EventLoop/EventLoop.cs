@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -170,13 +171,15 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>Runs one ready item outside of any task step.</summary>
     internal static void Invoke(in WorkItem item)
     {
+        // The kind was set together with the callback's type when the item was made, so the
+        // casts below need no check (Unsafe.As).
         switch (item.Kind)
         {
             case WorkKind.Handle:
-                ((Handle)item.Callback).Run();
+                Unsafe.As<Handle>(item.Callback).Run();
                 break;
             case WorkKind.Action:
-                ((Action)item.Callback)();
+                Unsafe.As<Action>(item.Callback)();
                 break;
             case WorkKind.StateAction:
                 ((Action<object?>)item.Callback)(item.State);

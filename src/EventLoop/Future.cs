@@ -47,11 +47,11 @@ public abstract class Future
     {
         Loop = loop ?? throw new ArgumentNullException(nameof(loop));
         if (loop.Debug)
-            SourceTraceback = EventLoop.CaptureSource();
+            SourceTracebacks.Capture(this);
     }
 
     /// <summary>Where the Future or task was created, in debug mode (asyncio's <c>_source_traceback</c>).</summary>
-    internal string? SourceTraceback { get; set; }
+    internal string? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>What this Future stands for when a task waits on it (a lock, a queue), for dumps and deadlock reports.</summary>
     internal object? Owner { get; set; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -15,23 +16,21 @@ public class Handle
     // static invoker, so no closure is allocated for any overload.
     internal static readonly Action<object?> s_invokeAction = static s => ((Action)s!)();
 
+    // Three fields, 40 bytes: the Handle is the one allocation of a public CallSoon.
     private Action<object?>? _callback;
     private object? _state;
     private bool _cancelled;
 
     internal Handle(EventLoop loop, Action<object?> callback, object? state)
     {
-        Loop = loop;
         _callback = callback;
         _state = state;
         if (loop.Debug)
-            SourceTraceback = EventLoop.CaptureSource();
+            SourceTracebacks.Capture(this);
     }
 
-    internal EventLoop Loop { get; }
-
     /// <summary>Where the callback was scheduled, in debug mode (asyncio's <c>_source_traceback</c>).</summary>
-    internal string? SourceTraceback { get; set; }
+    internal string? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>Whether <see cref="Cancel"/> was called: asyncio's <c>handle.cancelled()</c>.</summary>
     public bool Cancelled => _cancelled;
@@ -50,7 +49,12 @@ public class Handle
     internal void Run()
     {
         var callback = _callback;
-        if (callback is not null)
+        if (callback is null)
+            return;
+        // Call a plain Action directly rather than through the static invoker: one delegate call.
+        if (ReferenceEquals(callback, s_invokeAction))
+            Unsafe.As<Action>(_state!)();
+        else
             callback(_state);
     }
 
@@ -80,9 +84,12 @@ public sealed class TimerHandle : Handle
     internal TimerHandle(EventLoop loop, double when, long sequence, Action<object?> callback, object? state)
         : base(loop, callback, state)
     {
+        Loop = loop;
         When = when;
         Sequence = sequence;
     }
+
+    internal EventLoop Loop { get; }
 
     /// <summary>The loop time at which the callback is due: asyncio's <c>handle.when()</c>.</summary>
     public double When { get; }

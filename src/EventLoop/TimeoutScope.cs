@@ -1,4 +1,4 @@
-using System.Globalization;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -60,7 +60,7 @@ public sealed class TimeoutScope
     public override string ToString()
     {
         string when = _state == ScopeState.Entered
-            ? " when=" + (_when is double w ? Math.Round(w, 3).ToString("R", CultureInfo.InvariantCulture) : "None")
+            ? " when=" + (_when is double w ? Naming.Repr(Math.Round(w, 3)) : "None")
             : "";
         return $"<Timeout [{StateName}]{when}>";
     }

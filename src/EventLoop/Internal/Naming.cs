@@ -29,12 +29,21 @@ internal static class Naming
         null => "None",
         bool b => b ? "True" : "False",
         string s => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => Float(d),
+        float f => Float(f),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         Exception e => ExceptionRepr(e),
         _ => value.ToString() ?? value.GetType().Name,
     };
+
+    /// <summary>A float as Python's <c>repr(float)</c>: shortest round-trip digits, with <c>.0</c> when whole.</summary>
+    public static string Float(double d)
+    {
+        if (double.IsNaN(d)) return "nan";
+        if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";
+        string s = d.ToString("R", CultureInfo.InvariantCulture);
+        return s.Contains('.') || s.Contains('E') ? s : s + ".0";
+    }
 
     /// <summary>An exception as <c>repr(exc)</c>: <c>TypeName('message')</c>.</summary>
     public static string ExceptionRepr(Exception e)
