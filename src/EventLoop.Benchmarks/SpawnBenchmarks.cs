@@ -1,0 +1,61 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Nito.AsyncEx;
+
+namespace Asyncio.Benchmarks;
+
+/// <summary>
+/// W3 spawn: 100,000 tasks each awaiting <c>Sleep(0)</c> once, gathered (asyncio's
+/// <c>await gather(*(child() for _ in range(N)))</c>), beside the floor (100,000 async methods
+/// each awaiting <c>Task.Yield()</c> once on <see cref="MinimalContext"/>, then
+/// <c>Task.WhenAll</c>), Nito.AsyncEx's <see cref="AsyncContext"/> doing the same, and the thread
+/// pool (<c>Task.Run</c> + <c>Task.WhenAll</c>). Times and bytes are per task.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class SpawnBenchmarks
+{
+    private const int N = 100_000;
+    private static readonly EventLoopOptions Virtual = new() { VirtualTime = true };
+
+    private EventLoop _loop = null!;
+    private Func<Task>[] _children = null!;
+    private Func<Task> _loopMain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _loop = new EventLoop(Virtual);
+        var loop = _loop;
+        Func<Task> child = async () => await loop.Sleep(0);
+        _children = new Func<Task>[N];
+        Array.Fill(_children, child);
+        _loopMain = async () => await loop.Gather(_children);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _loop.Close();
+
+    private static async Task YieldOnce() => await Task.Yield();
+
+    private static async Task SpawnAndWhenAll()
+    {
+        var tasks = new Task[N];
+        for (int i = 0; i < N; i++)
+            tasks[i] = YieldOnce();
+        await Task.WhenAll(tasks);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = N), BenchmarkCategory("W3 spawn")]
+    public void Floor_MinimalContext() => MinimalContext.Run(SpawnAndWhenAll);
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W3 spawn")]
+    public void Nito_AsyncContext() => AsyncContext.Run(SpawnAndWhenAll);
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W3 spawn")]
+    public void ThreadPool_TaskRun() => Task.Run(SpawnAndWhenAll).GetAwaiter().GetResult();
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W3 spawn")]
+    public void Loop_Gather() => _loop.RunUntilComplete(_loopMain);
+}
