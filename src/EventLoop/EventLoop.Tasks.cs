@@ -160,8 +160,8 @@ public sealed partial class EventLoop
     {
         // A Future of another loop resumes a task whose own loop is the current one.
         var task = CurrentTaskField ?? (SynchronizationContext.Current as TaskContext)?.Task;
-        if (task is not null && task.TakePendingException() is { } pending)
-            throw pending;
+        if (task is not null && task.HasPendingException)
+            throw task.TakePendingException()!;
     }
 
     private string DescribeDeadlock()

@@ -36,10 +36,33 @@ public abstract class Future
     // addition is the order of scheduling: _first always precedes the list's items.
     private WorkItem _first;
     private List<WorkItem>? _more;
-    private protected string? _cancelMessage;
+    // Cancellation details are rare: kept in a side object allocated on first use, so that a
+    // Future on the hot path carries one reference for both.
+    private RareState? _rare;
+
+    private sealed class RareState
+    {
+        public string? CancelMessage;
+        public CancelledError? CancelledException;
+    }
+
+    private RareState Rare => _rare ??= new RareState();
+
+    /// <summary>The message of the cancellation, as asyncio's <c>_cancel_message</c>.</summary>
+    private protected string? StoredCancelMessage
+    {
+        get => _rare?.CancelMessage;
+        set { if (value is not null || _rare is not null) Rare.CancelMessage = value; }
+    }
+
     // The CancelledError that ended a task, handed to the first one who asks (asyncio's
     // _cancelled_exc): so an awaiter sees the very exception, with its message.
-    private protected CancelledError? _cancelledException;
+    private protected CancelledError? SavedCancelledError
+    {
+        get => _rare?.CancelledException;
+        set { if (value is not null || _rare is not null) Rare.CancelledException = value; }
+    }
+
     // asyncio's __log_traceback: an exception was set and nobody has looked at it yet.
     private bool _exceptionUnobserved;
 
@@ -207,7 +230,7 @@ public abstract class Future
             return false;
         Loop.CheckThread("Cancel");
         _state = FutureState.Cancelled;
-        _cancelMessage = message;
+        StoredCancelMessage = message;
         OnCancelled();
         if (Loop.ObserverField is not null)
             NotifyCompleted();
@@ -231,16 +254,16 @@ public abstract class Future
     /// <summary>The error for an awaiter of a cancelled Future: asyncio's <c>_make_cancelled_error</c>.</summary>
     internal CancelledError MakeCancelledError()
     {
-        var saved = _cancelledException;
+        var saved = SavedCancelledError;
         if (saved is not null)
         {
-            _cancelledException = null;
+            SavedCancelledError = null;
             return saved;
         }
-        return new CancelledError(_cancelMessage);
+        return new CancelledError(StoredCancelMessage);
     }
 
-    internal string? CancelMessage => _cancelMessage;
+    internal string? CancelMessage => StoredCancelMessage;
 
     /// <summary>Throws what <c>result()</c> would throw; returns when the Future finished with a result.</summary>
     internal void ThrowIfNotSuccessful()

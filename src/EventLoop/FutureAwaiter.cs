@@ -46,8 +46,9 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
     /// <summary>Returns the result, or rethrows the Future's exception or cancellation.</summary>
     public T GetResult()
     {
-        _future.GetResultForAwait();
-        return _typed.Result();
+        _future.GetResultForAwait(); // throws unless finished with a result
+        // Only Future<T> and LoopTask<T> make this awaiter: read the field, no interface call.
+        return _typed is LoopTask<T> task ? task.ResultValue : Unsafe.As<Future<T>>(_typed).ResultValue;
     }
 
     /// <summary>Schedules <paramref name="continuation"/> for when the Future is done.</summary>

@@ -52,6 +52,9 @@ public class Future<T> : Future, IFuture<T>
     Future IFuture<T>.AsFuture() => this;
 
     private protected override object? BoxedResult => _result;
+
+    /// <summary>The stored result, unchecked: for the awaiter, after it checked the state.</summary>
+    internal T ResultValue => _result;
 }
 
 /// <summary>A Future with a typed result: implemented by <see cref="Future{T}"/> and <see cref="LoopTask{T}"/>.</summary>

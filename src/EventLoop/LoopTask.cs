@@ -116,7 +116,7 @@ public class LoopTask : Future
             return true;
         }
         _mustCancel = true;
-        _cancelMessage = message;
+        StoredCancelMessage = message;
         CancelToken();
         return true;
     }
@@ -192,7 +192,7 @@ public class LoopTask : Future
     internal void OnAwaiting(Future future)
     {
         _waiter = future;
-        if (_mustCancel && future.Cancel(_cancelMessage))
+        if (_mustCancel && future.Cancel(StoredCancelMessage))
             _mustCancel = false;
     }
 
@@ -202,6 +202,8 @@ public class LoopTask : Future
     internal void ThrowOnNextStep(Exception exception) => _pendingException = exception;
 
     /// <summary>Takes the exception to throw at this await, if a cancellation is pending.</summary>
+    internal bool HasPendingException => _pendingException is not null;
+
     internal Exception? TakePendingException()
     {
         var pending = _pendingException;
@@ -290,7 +292,7 @@ public class LoopTask : Future
                     _mustCancel = false;
                     _pendingException = null;
                     Loop.TaskFinished(this);
-                    CancelCore(_cancelMessage);
+                    CancelCore(StoredCancelMessage);
                 }
                 else
                 {
@@ -317,7 +319,7 @@ public class LoopTask : Future
         _mustCancel = false;
         if (exception is OperationCanceledException cancellation)
         {
-            _cancelledException = cancellation as CancelledError ?? new CancelledError(null, cancellation);
+            SavedCancelledError = cancellation as CancelledError ?? new CancelledError(null, cancellation);
             Loop.TaskFinished(this);
             CancelCore(null);
         }

@@ -35,4 +35,7 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
     }
 
     private protected override object? BoxedResult => _result;
+
+    /// <summary>The stored result, unchecked: for the awaiter, after it checked the state.</summary>
+    internal T ResultValue => _result;
 }
