@@ -1,0 +1,232 @@
+// Issue 6's workloads on this project's EventLoop (real time), one JSON line per workload, in
+// the same format as bench_asyncio.py and bench_node.js:
+//
+//     dotnet run -c Release --project benchmarks/cross-runtime/csharp -- [--scale 1] [--only w1_chain,...]
+//
+// Each workload runs once to warm up (the JIT), then once measured; ns_per_op is wall time per
+// operation, except w2_fire_cpu (process CPU time per timer: the timers are spread over 50 ms of
+// wall time, so wall time mostly measures waiting).
+using System.Diagnostics;
+using System.Globalization;
+using Asyncio;
+
+double scale = 1;
+HashSet<string>? only = null;
+for (int i = 0; i < args.Length - 1; i++)
+{
+    if (args[i] == "--scale")
+        scale = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--only")
+        only = [.. args[i + 1].Split(',')];
+}
+
+string runtime = "EventLoop (.NET " + Environment.Version + ")";
+int Scaled(int count) => Math.Max(1000, (int)(count * scale));
+bool Wanted(params string[] names) => only is null || names.Any(only.Contains);
+void Emit(string workload, double ns, int ops)
+{
+    if (only is null || only.Contains(workload))
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"runtime\": \"{runtime}\", \"workload\": \"{workload}\", \"ns_per_op\": {ns / ops:R}, \"n\": {ops}}}"));
+}
+
+var delays = Workloads.Delays(200_000);
+
+if (Wanted("w1_chain"))
+{
+    int n = Scaled(1_000_000);
+    Workloads.Chain(n);
+    Emit("w1_chain", Workloads.Chain(n), n);
+}
+if (Wanted("w1_queued"))
+{
+    int n = Scaled(1_000_000);
+    Workloads.Queued(n);
+    Emit("w1_queued", Workloads.Queued(n), n);
+}
+if (Wanted("w2_fire_cpu", "w2_fire_wall"))
+{
+    Workloads.Fire(delays);
+    var (wall, cpu) = Workloads.Fire(delays);
+    Emit("w2_fire_cpu", cpu, delays.Length);
+    Emit("w2_fire_wall", wall, delays.Length);
+}
+if (Wanted("w2_cancel"))
+{
+    Workloads.Cancel(delays);
+    Emit("w2_cancel", Workloads.Cancel(delays), delays.Length);
+}
+foreach (var (name, count, make) in new (string, int, Func<EventLoop, int, Func<Task>>)[]
+{
+    ("w3_spawn", 100_000, Workloads.Spawn),
+    ("w4_futures", 200_000, Workloads.FuturesPingPong),
+    ("w4_queue", 200_000, Workloads.QueuePingPong),
+    ("w5_await_done", 1_000_000, Workloads.AwaitFinished),
+    ("w5_sleep0", 1_000_000, Workloads.SleepZero),
+})
+{
+    if (!Wanted(name))
+        continue;
+    int n = Scaled(count);
+    Workloads.RunCoroutine(make, n);
+    Emit(name, Workloads.RunCoroutine(make, n), n);
+}
+
+internal static class Workloads
+{
+    private static readonly EventLoopOptions RealTime = new() { VirtualTime = false };
+
+    /// <summary>The same fixed-seed delays in [0, 50 ms] as the other runners: a 32-bit LCG seeded 42.</summary>
+    public static double[] Delays(int count)
+    {
+        uint state = 42;
+        var result = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            state = unchecked(state * 1664525u + 1013904223u);
+            result[i] = state / 4294967296.0 * 0.050;
+        }
+        return result;
+    }
+
+    private static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).Ticks * 100.0;
+
+    public static double Chain(int n)
+    {
+        using var loop = new EventLoop(RealTime);
+        int remaining = n;
+        Action step = null!;
+        step = () =>
+        {
+            if (--remaining > 0)
+                loop.CallSoon(step);
+            else
+                loop.Stop();
+        };
+        long t0 = Stopwatch.GetTimestamp();
+        loop.CallSoon(step);
+        loop.RunForever();
+        return Elapsed(t0);
+    }
+
+    public static double Queued(int n)
+    {
+        using var loop = new EventLoop(RealTime);
+        Action noop = static () => { };
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+            loop.CallSoon(noop);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        return Elapsed(t0);
+    }
+
+    public static (double Wall, double Cpu) Fire(double[] delays)
+    {
+        using var loop = new EventLoop(RealTime);
+        int remaining = delays.Length;
+        Action fire = () =>
+        {
+            if (--remaining == 0)
+                loop.Stop();
+        };
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        foreach (double delay in delays)
+            loop.CallLater(delay, fire);
+        loop.RunForever();
+        double wall = Elapsed(t0);
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpu0).Ticks * 100.0;
+        return (wall, cpu);
+    }
+
+    public static double Cancel(double[] delays)
+    {
+        using var loop = new EventLoop(RealTime);
+        Action noop = static () => { };
+        var handles = new TimerHandle[delays.Length];
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < delays.Length; i++)
+            handles[i] = loop.CallLater(delays[i], noop);
+        for (int i = 0; i < handles.Length; i++)
+            handles[i].Cancel();
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        return Elapsed(t0);
+    }
+
+    public static double RunCoroutine(Func<EventLoop, int, Func<Task>> make, int n)
+    {
+        using var loop = new EventLoop(RealTime);
+        var main = make(loop, n);
+        long t0 = Stopwatch.GetTimestamp();
+        loop.RunUntilComplete(main);
+        return Elapsed(t0);
+    }
+
+    public static Func<Task> Spawn(EventLoop loop, int n) => async () =>
+    {
+        Func<Task> child = async () => await loop.Sleep(0);
+        var children = new Func<Task>[n];
+        Array.Fill(children, child);
+        await loop.Gather(children);
+    };
+
+    public static Func<Task> FuturesPingPong(EventLoop loop, int n) => async () =>
+    {
+        Future<int> inboxA = null!;
+        var inboxB = loop.CreateFuture<int>();
+        var b = loop.CreateTask(async () =>
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int value = await inboxB;
+                inboxB = loop.CreateFuture<int>();
+                inboxA.SetResult(value);
+            }
+        });
+        for (int i = 0; i < n; i++)
+        {
+            inboxA = loop.CreateFuture<int>();
+            inboxB.SetResult(i);
+            await inboxA;
+        }
+        await b;
+    };
+
+    public static Func<Task> QueuePingPong(EventLoop loop, int n) => async () =>
+    {
+        var there = new AsyncQueue<int>(1);
+        var back = new AsyncQueue<int>(1);
+        var pong = loop.CreateTask(async () =>
+        {
+            for (int i = 0; i < n; i++)
+                await back.PutAsync(await there.GetAsync());
+        });
+        for (int i = 0; i < n; i++)
+        {
+            await there.PutAsync(i);
+            await back.GetAsync();
+        }
+        await pong;
+    };
+
+    public static Func<Task> AwaitFinished(EventLoop loop, int n) => async () =>
+    {
+        var done = loop.CreateFuture<int>();
+        done.SetResult(1);
+        int total = 0;
+        for (int i = 0; i < n; i++)
+            total += await done;
+        GC.KeepAlive(total);
+    };
+
+    public static Func<Task> SleepZero(EventLoop loop, int n) => async () =>
+    {
+        for (int i = 0; i < n; i++)
+            await loop.Sleep(0);
+    };
+}
