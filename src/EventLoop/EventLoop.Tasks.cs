@@ -89,43 +89,14 @@ public sealed partial class EventLoop
     /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>.</remarks>
     public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine) => CreateTask(coroutine);
 
-    /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c> / <c>wrap_future</c>.</summary>
+    /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c>, which is <see cref="WrapFuture(Task, CancellationTokenSource?)"/>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.wrap_future(fut)</c> for a <c>concurrent.futures.Future</c>.</para>
-    /// <para>The Future completes on the loop (through the thread-safe inbox) once the Task
-    /// does; a Task already complete is copied at once. Cancelling the Future does not cancel
-    /// the Task: .NET Tasks are cancelled by their token.</para>
+    /// <para>asyncio: <c>asyncio.ensure_future(awaitable)</c> / <c>asyncio.wrap_future(fut)</c>.</para>
+    /// <para>The Future completes on the loop once the Task does; a virtual-time loop counts the
+    /// Task as outstanding work meanwhile. Cancelling the Future does not cancel the Task: .NET
+    /// Tasks are cancelled by their token (pass a source to <see cref="WrapFuture(Task, CancellationTokenSource?)"/>).</para>
     /// </remarks>
-    public Future<object?> EnsureFuture(Task task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        CheckClosed();
-        var future = new Future<object?>(this);
-        if (task.IsCompleted)
-        {
-            CopyOutcome(task, future);
-            return future;
-        }
-        task.ContinueWith(static (t, s) =>
-        {
-            var f = (Future<object?>)s!;
-            if (!f.Loop.IsClosed)
-                f.Loop.CallSoonThreadsafe(static o => { var (t2, f2) = ((Task, Future<object?>))o!; CopyOutcome(t2, f2); }, (t, f));
-        }, future, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return future;
-    }
-
-    private static void CopyOutcome(Task task, Future<object?> future)
-    {
-        if (future.Done)
-            return;
-        if (task.IsCanceled)
-            future.Cancel();
-        else if (task.IsFaulted)
-            future.SetException(task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception);
-        else
-            future.SetResult(task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null);
-    }
+    public Future<object?> EnsureFuture(Task task) => WrapFuture(task);
 
     /// <summary>The tasks of this loop not yet done, in creation order: asyncio's <c>asyncio.all_tasks()</c>.</summary>
     public IReadOnlyList<LoopTask> AllTasks()

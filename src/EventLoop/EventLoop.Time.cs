@@ -26,8 +26,8 @@ public sealed partial class EventLoop
     /// </remarks>
     public void AdvanceTime(double seconds)
     {
-        if (double.IsNaN(seconds) || seconds < 0)
-            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "Time only moves forward: give zero or more seconds.");
+        if (double.IsNaN(seconds) || seconds < 0 || double.IsInfinity(seconds))
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "Time only moves forward, by a finite number of seconds: give zero or more.");
         AdvanceTimeTo(Time() + seconds);
     }
 
@@ -38,8 +38,8 @@ public sealed partial class EventLoop
         if (_clock is not VirtualClock virtualClock)
             throw new InvalidOperationException("AdvanceTime needs a loop on virtual time (EventLoopOptions.VirtualTime).");
         CheckThread(nameof(AdvanceTimeTo));
-        if (double.IsNaN(when) || when < virtualClock.Now)
-            throw new ArgumentOutOfRangeException(nameof(when), when, $"Virtual time is {virtualClock.Now} and never goes back.");
+        if (double.IsNaN(when) || when < virtualClock.Now || double.IsInfinity(when))
+            throw new ArgumentOutOfRangeException(nameof(when), when, $"Virtual time is {virtualClock.Now}: give a finite time, never earlier.");
         virtualClock.AdvanceTo(when);
     }
 }

@@ -62,3 +62,52 @@ public readonly struct CallbackInfo
     /// <summary>A short description: the callback's name, or the task's repr.</summary>
     public string Description => _item.Task is { } t ? t.Task.ToString() : _item.Describe();
 }
+
+/// <summary>Several observers as one: each event goes to each, in the order given.</summary>
+/// <remarks>asyncio: no twin. For example a trace recorder and metrics on the same loop.</remarks>
+public sealed class CompositeObserver : LoopObserver
+{
+    private readonly LoopObserver[] _observers;
+
+    /// <summary>Combines <paramref name="observers"/>; each event reaches them in this order.</summary>
+    public CompositeObserver(params LoopObserver[] observers)
+    {
+        ArgumentNullException.ThrowIfNull(observers);
+        foreach (var observer in observers)
+            ArgumentNullException.ThrowIfNull(observer, nameof(observers));
+        _observers = (LoopObserver[])observers.Clone();
+    }
+
+    /// <inheritdoc/>
+    public override void IterationStarted(EventLoop loop, int ready, int timers) { foreach (var o in _observers) o.IterationStarted(loop, ready, timers); }
+
+    /// <inheritdoc/>
+    public override void IterationFinished(EventLoop loop, int ran) { foreach (var o in _observers) o.IterationFinished(loop, ran); }
+
+    /// <inheritdoc/>
+    public override void CallbackStarting(EventLoop loop, CallbackInfo callback) { foreach (var o in _observers) o.CallbackStarting(loop, callback); }
+
+    /// <inheritdoc/>
+    public override void CallbackFinished(EventLoop loop, CallbackInfo callback) { foreach (var o in _observers) o.CallbackFinished(loop, callback); }
+
+    /// <inheritdoc/>
+    public override void TaskCreated(LoopTask task) { foreach (var o in _observers) o.TaskCreated(task); }
+
+    /// <inheritdoc/>
+    public override void TaskResumed(LoopTask task, Future? wokenBy) { foreach (var o in _observers) o.TaskResumed(task, wokenBy); }
+
+    /// <inheritdoc/>
+    public override void TaskSuspended(LoopTask task, Future? waitingOn) { foreach (var o in _observers) o.TaskSuspended(task, waitingOn); }
+
+    /// <inheritdoc/>
+    public override void TaskFinished(LoopTask task) { foreach (var o in _observers) o.TaskFinished(task); }
+
+    /// <inheritdoc/>
+    public override void TimerArmed(TimerHandle timer) { foreach (var o in _observers) o.TimerArmed(timer); }
+
+    /// <inheritdoc/>
+    public override void TimerFired(TimerHandle timer) { foreach (var o in _observers) o.TimerFired(timer); }
+
+    /// <inheritdoc/>
+    public override void FutureCompleted(Future future) { foreach (var o in _observers) o.FutureCompleted(future); }
+}

@@ -66,3 +66,23 @@ public class LoopObserverTests : LoopTest
         Assert.Empty(recorder.Events);
     }
 }
+
+public class CompositeObserverTests : LoopTest
+{
+    private sealed class Counter(string name, List<string> log) : LoopObserver
+    {
+        public override void TaskCreated(LoopTask task) => log.Add($"{name} created {task.Name}");
+        public override void TaskFinished(LoopTask task) => log.Add($"{name} finished {task.Name}");
+    }
+
+    [Fact]
+    public void Composite_SendsEachEventToEachObserverInOrder()
+    {
+        var loop = NewLoop();
+        var log = new List<string>();
+        loop.Observer = new CompositeObserver(new Counter("a", log), new Counter("b", log));
+        loop.RunUntilComplete(loop.CreateTask(() => Task.CompletedTask, "T"));
+        Assert.Equal(["a created T", "b created T", "a finished T", "b finished T"], log);
+        Assert.Throws<ArgumentNullException>(() => new CompositeObserver(null!));
+    }
+}

@@ -116,6 +116,8 @@ public class TimeProviderTests : LoopTest
         Assert.Throws<ArgumentOutOfRangeException>(() => loop.AdvanceTime(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => loop.AdvanceTime(double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => loop.AdvanceTimeTo(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => loop.AdvanceTime(double.PositiveInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => loop.AdvanceTimeTo(double.PositiveInfinity));
         var real = new EventLoop(new EventLoopOptions { VirtualTime = false });
         Assert.Contains("virtual time", Assert.Throws<InvalidOperationException>(() => real.AdvanceTime(1)).Message);
         real.Close();

@@ -101,8 +101,11 @@ public class AsyncSemaphore : IReleasable
     }
 
     /// <summary>Gives a permit back and wakes the first waiter: asyncio's <c>sem.release()</c>.</summary>
+    /// <exception cref="OverflowException">The count would pass <see cref="int.MaxValue"/> (asyncio's is unbounded).</exception>
     public virtual void Release()
     {
+        if (_value == int.MaxValue)
+            throw new OverflowException("The semaphore's count cannot go above Int32.MaxValue; Release was called more often than anyone acquired.");
         _value++;
         WakeUpNext();
     }
