@@ -68,7 +68,7 @@ internal sealed class WaiterQueue
                 continue;
             if (i == 0)
             {
-                Dequeue();
+                _ = Dequeue(); // the waiter is removed, not awaited here
                 return true;
             }
             // Close the gap by moving the later waiters one slot forward, keeping their order.

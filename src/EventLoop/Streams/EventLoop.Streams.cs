@@ -171,7 +171,7 @@ public sealed partial class EventLoop
             throw;
         }
         var server = new Server(this, sockets, handler, limit);
-        server.StartServing();
+        server.BeginAccepting();
         return server;
     }
 
@@ -203,7 +203,7 @@ public sealed partial class EventLoop
             throw;
         }
         var server = new Server(this, [socket], handler, limit);
-        server.StartServing();
+        server.BeginAccepting();
         return Task.FromResult(server);
     }
 }

@@ -43,7 +43,7 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Number of accepted connections not yet closed (diagnostics and tests).</summary>
     internal int ActiveCount => _clients.Count;
 
-    internal void StartServing()
+    internal void BeginAccepting()
     {
         if (_serving || _sockets is null)
             return;
@@ -55,7 +55,7 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Starts accepting if not already (it starts at creation): asyncio's <c>await server.start_serving()</c>.</summary>
     public Task StartServingAsync()
     {
-        StartServing();
+        BeginAccepting();
         return Task.CompletedTask;
     }
 
@@ -199,7 +199,7 @@ public sealed class Server : IAsyncDisposable
             throw new InvalidOperationException($"server {this} is already being awaited on serve_forever()");
         if (_sockets is null)
             throw new InvalidOperationException($"server {this} is closed");
-        StartServing();
+        BeginAccepting();
         var forever = Loop.CreateFuture<bool>();
         _servingForever = forever;
         try

@@ -21,7 +21,10 @@ namespace Asyncio;
 /// <para><c>Complete()</c> shuts the queue down (<c>Shutdown(immediate: false)</c>) once the
 /// backlog is in it: readers drain what is left, then see the channel completed. While the
 /// writer is open the loop counts it as a source of outside work, so a loop on virtual time
-/// waits for it instead of reporting a deadlock. Reading does not call <c>TaskDone</c>.</para>
+/// waits for it instead of reporting a deadlock. Reading does not call <c>TaskDone</c>.
+/// <c>Reader.Completion</c> completes once the writer is done and every item was read; an
+/// error given to <c>Writer.Complete(error)</c> faults it and is the inner exception of the
+/// <see cref="ChannelClosedException"/> readers see.</para>
 /// </remarks>
 public sealed class QueueChannel<T> : Channel<T>
 {
@@ -35,6 +38,9 @@ public sealed class QueueChannel<T> : Channel<T>
     // Off-loop readers: items a loop task took for them, in queue order.
     private readonly ConcurrentQueue<T> _handoff = new();
     private int _writerCompleted; // 0 or 1; any thread
+    private volatile Exception? _error; // given to Writer.TryComplete(error)
+    // Reader.Completion: done once the writer completed and every item was read.
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal QueueChannel(AsyncQueue<T> queue, EventLoop loop)
     {
@@ -107,10 +113,11 @@ public sealed class QueueChannel<T> : Channel<T>
         return new ValueTask<bool>(!(OnLoop && _queue.IsShutDown));
     }
 
-    private bool TryComplete()
+    private bool TryComplete(Exception? error)
     {
         if (Interlocked.Exchange(ref _writerCompleted, 1) != 0)
             return false;
+        _error = error;
         if (_loop.IsLoopThread)
             RequestShutdown();
         else
@@ -125,7 +132,7 @@ public sealed class QueueChannel<T> : Channel<T>
         if (!_pumping)
         {
             _pumping = true;
-            _loop.CreateTask(() => PumpAsync(), "QueueChannel writer");
+            _ = _loop.CreateTask(() => PumpAsync(), "QueueChannel writer");
         }
     }
 
@@ -167,7 +174,20 @@ public sealed class QueueChannel<T> : Channel<T>
         _writerFinished = true;
         _queue.Shutdown(immediate: false);
         _loop.ForeignWaitEnded();
+        if (_queue.Empty && _handoff.IsEmpty)
+            MarkCompleted();
     }
+
+    // Any thread: the channel is finished and drained; readers see the writer's error, if any.
+    private void MarkCompleted()
+    {
+        if (_error is { } error)
+            _completion.TrySetException(error);
+        else
+            _completion.TrySetResult();
+    }
+
+    private ChannelClosedException Closed(Exception? inner = null) => new(_error ?? inner);
 
     // ---- reading -----------------------------------------------------------------------------
 
@@ -175,8 +195,12 @@ public sealed class QueueChannel<T> : Channel<T>
     {
         if (_handoff.TryDequeue(out item!))
             return true;
-        if (OnLoop)
-            return _queue.TryGetNowait(out item);
+        if (OnLoop && _queue.TryGetNowait(out item))
+        {
+            if (_writerFinished && _queue.Empty && _handoff.IsEmpty)
+                MarkCompleted();
+            return true;
+        }
         item = default!;
         return false;
     }
@@ -206,7 +230,11 @@ public sealed class QueueChannel<T> : Channel<T>
             }
             catch (QueueShutDownError)
             {
-                ready.TrySetResult(false);
+                MarkCompleted();
+                if (_error is { } error)
+                    ready.TrySetException(Closed());
+                else
+                    ready.TrySetResult(false);
             }
             catch (CancelledError)
             {
@@ -231,11 +259,12 @@ public sealed class QueueChannel<T> : Channel<T>
                 }
                 catch (QueueShutDownError e)
                 {
-                    throw new ChannelClosedException(e);
+                    MarkCompleted();
+                    throw Closed(e);
                 }
             }
             if (!await WaitToReadAsync(cancellationToken))
-                throw new ChannelClosedException();
+                throw Closed();
         }
     }
 
@@ -249,11 +278,13 @@ public sealed class QueueChannel<T> : Channel<T>
         public override ValueTask WriteAsync(T item, CancellationToken cancellationToken = default) =>
             channel.WriteAsync(item, cancellationToken);
 
-        public override bool TryComplete(Exception? error = null) => channel.TryComplete();
+        public override bool TryComplete(Exception? error = null) => channel.TryComplete(error);
     }
 
     private sealed class QueueChannelReader(QueueChannel<T> channel) : ChannelReader<T>
     {
+        public override Task Completion => channel._completion.Task;
+
         public override bool TryRead(out T item) => channel.TryRead(out item);
 
         public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) =>

@@ -38,7 +38,7 @@ internal sealed class ExternalFuture<T> : Future<T>
         }
         _counted = true;
         Loop.ForeignWaitStarted();
-        source.ContinueWith(static (t, s) =>
+        _ = source.ContinueWith(static (t, s) =>
         {
             _ = t.Exception; // observed here: a Future cancelled first never looks at it
             var self = (ExternalFuture<T>)s!;
