@@ -107,6 +107,48 @@ public class QueueChannelTests : LoopTest
     }
 
     [Fact]
+    public void ReaderCompletion_CompletesWhenTheWriterIsDoneAndEverythingIsRead()
+    {
+        var loop = NewLoop();
+        var queue = new AsyncQueue<int>();
+        var log = new List<string>();
+        loop.RunUntilComplete(async () =>
+        {
+            var channel = queue.AsChannel();
+            channel.Writer.TryWrite(1);
+            channel.Writer.TryWrite(2);
+            channel.Writer.Complete();
+            Assert.False(channel.Reader.Completion.IsCompleted); // two items still to read
+            Assert.True(channel.Reader.TryRead(out int a));
+            Assert.True(channel.Reader.TryRead(out int b));
+            log.Add($"{a} {b}");
+            await channel.Reader.Completion;
+            log.Add("completed");
+        });
+        Assert.Equal(["1 2", "completed"], log);
+    }
+
+    [Fact]
+    public void WriterCompleteWithError_ReachesReadersAndCompletion()
+    {
+        var loop = NewLoop();
+        var queue = new AsyncQueue<int>();
+        var error = new FormatException("producer failed");
+        Exception? readError = null, completionError = null;
+        loop.RunUntilComplete(async () =>
+        {
+            var channel = queue.AsChannel();
+            channel.Writer.Complete(error);
+            try { await channel.Reader.ReadAsync(); }
+            catch (ChannelClosedException e) { readError = e.InnerException; }
+            try { await channel.Reader.Completion; }
+            catch (FormatException e) { completionError = e; }
+        });
+        Assert.Same(error, readError);
+        Assert.Same(error, completionError);
+    }
+
+    [Fact]
     public void BclChannelReader_AwaitedFromLoopTask_ResumesOnTheLoop()
     {
         var loop = NewLoop();
