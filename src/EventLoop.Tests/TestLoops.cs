@@ -34,6 +34,21 @@ public abstract class LoopTest : IDisposable
         loop.RunForever();
     }
 
+    /// <summary>asyncio's <c>with self.assertRaises(T):</c> around an <c>await</c>, awaited in the loop task itself.</summary>
+    /// <remarks>xunit's <c>Assert.ThrowsAsync</c> is avoided inside loop tasks: this awaits on the task's own context.</remarks>
+    protected static async Task<T> Raises<T>(Func<Task> code) where T : Exception
+    {
+        try
+        {
+            await code();
+        }
+        catch (Exception exception)
+        {
+            return Assert.IsType<T>(exception);
+        }
+        throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, but nothing was thrown.");
+    }
+
     public void Dispose()
     {
         foreach (var loop in _loops)

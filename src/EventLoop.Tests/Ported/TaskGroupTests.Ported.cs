@@ -19,20 +19,6 @@ public class PortedTaskGroupTests : LoopTest
 
     private sealed class CustomException : Exception;
 
-    /// <summary>asyncio's <c>with self.assertRaises(T):</c> around an <c>await</c>, awaited in the loop task itself.</summary>
-    private static async Task<T> Raises<T>(Func<Task> code) where T : Exception
-    {
-        try
-        {
-            await code();
-        }
-        catch (Exception exception)
-        {
-            return Assert.IsType<T>(exception);
-        }
-        throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, but nothing was thrown.");
-    }
-
     /// <summary>asyncio's <c>ExceptionGroup</c>: checks the message and returns the group.</summary>
     private static async Task<AggregateException> RaisesGroup(Func<Task> code)
     {

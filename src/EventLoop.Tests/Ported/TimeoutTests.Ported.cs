@@ -13,20 +13,6 @@ namespace Asyncio.Tests.Ported;
 /// </remarks>
 public class PortedTimeoutTests : LoopTest
 {
-    /// <summary>asyncio's <c>with self.assertRaises(T):</c> around an <c>await</c>, awaited in the loop task itself.</summary>
-    private static async Task<T> Raises<T>(Func<Task> code) where T : Exception
-    {
-        try
-        {
-            await code();
-        }
-        catch (Exception exception)
-        {
-            return Assert.IsType<T>(exception);
-        }
-        throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, but nothing was thrown.");
-    }
-
     // cpython: test_timeouts.py::TimeoutTests::test_timeout_basic
     [Fact]
     public void Timeout_BodyOutlivesDeadline_ThrowsTimeoutAndExpired()

@@ -41,20 +41,6 @@ public class PortedWaitForTests : LoopTest
 
     private sealed class FooException : Exception;
 
-    /// <summary>asyncio's <c>with self.assertRaises(T):</c> around an <c>await</c>, awaited in the loop task itself.</summary>
-    private static async Task<T> Raises<T>(Func<Task> code) where T : Exception
-    {
-        try
-        {
-            await code();
-        }
-        catch (Exception exception)
-        {
-            return Assert.IsType<T>(exception);
-        }
-        throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, but nothing was thrown.");
-    }
-
     // cpython: test_waitfor.py::AsyncioWaitForTest::test_asyncio_wait_for_cancelled
     [Fact]
     public void WaitFor_CancelledWhileCoroutineIgnoresCancel_CoroutineRunsToEnd()
