@@ -90,7 +90,7 @@ public sealed partial class EventLoop : IDisposable
         //    equal deadlines in scheduling order. Never early.
         //    (No timer, no clock read: reading the OS clock costs more than a whole dispatch.)
         double now = _timers.Count > 0 ? _clock.Now : 0;
-        while (_timers.Count > 0 && _timers.Peek().When <= now)
+        while (_timers.Count > 0 && _timers.PeekWhen() <= now)
         {
             var timer = _timers.Pop();
             timer.InHeap = false;
@@ -137,7 +137,7 @@ public sealed partial class EventLoop : IDisposable
         if (_ready.Count > 0 || _stopping || _inbox.HasItems)
             return 0;
         if (_timers.Count > 0)
-            return Math.Max(0, _timers.Peek().When - _clock.Now);
+            return Math.Max(0, _timers.PeekWhen() - _clock.Now);
         return double.PositiveInfinity;
     }
 
@@ -148,7 +148,7 @@ public sealed partial class EventLoop : IDisposable
             if (!double.IsPositiveInfinity(seconds))
             {
                 // The loop never sleeps on a timer under virtual time: the clock jumps to it.
-                virtualClock.AdvanceTo(_timers.Peek().When);
+                virtualClock.AdvanceTo(_timers.PeekWhen());
                 return;
             }
             if (_detectDeadlocks && _foreignWaits == 0 && !_inbox.HasItems)
