@@ -65,7 +65,9 @@ public class LoopTask : Future
     }
 
     /// <summary>The loop time at which the task last suspended, in debug mode (for task dumps).</summary>
-    internal double? SuspendedAt { get; private set; }
+    internal double? SuspendedAt => double.IsNaN(_suspendedAt) ? null : _suspendedAt;
+
+    private double _suspendedAt = double.NaN; // 8 bytes, where a double? would take 16
 
     /// <summary>The loop Future this task is suspended on, if any: asyncio's <c>_fut_waiter</c>.</summary>
     public Future? WaitingOn => _waiter;
@@ -276,7 +278,7 @@ public class LoopTask : Future
             Loop.ForeignWaitStarted();
         }
         if (Loop.Debug)
-            SuspendedAt = Loop.Time();
+            _suspendedAt = Loop.Time();
         Loop.ObserverField?.TaskSuspended(this, _waiter);
     }
 

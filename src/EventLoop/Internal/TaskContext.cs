@@ -56,21 +56,22 @@ internal sealed class TaskContext : SynchronizationContext
             RunStepInContext(captured, in item);
     }
 
-    // The item of the step being run under ExecutionContext.Run: a field, so that the cached
-    // static callback needs no closure. A task's steps never nest, so one slot is enough.
-    private WorkItem _itemInContext;
+    // The item of the step being run under ExecutionContext.Run, handed to the cached static
+    // callback without a closure. Thread-static rather than a field of every task's context
+    // (32 bytes each): steps never nest on a thread, so one slot per thread is enough.
+    [ThreadStatic]
+    private static WorkItem t_itemInContext;
 
     private static readonly ContextCallback s_runStepInContext = static state =>
     {
-        var self = (TaskContext)state!;
-        var item = self._itemInContext;
-        self._itemInContext = default;
-        self.RunStepCore(in item);
+        var item = t_itemInContext;
+        t_itemInContext = default;
+        ((TaskContext)state!).RunStepCore(in item);
     };
 
     private void RunStepInContext(ExecutionContext captured, in WorkItem item)
     {
-        _itemInContext = item;
+        t_itemInContext = item;
         ExecutionContext.Run(captured, s_runStepInContext, this);
     }
 
