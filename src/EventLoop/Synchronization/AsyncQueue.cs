@@ -90,7 +90,7 @@ public class AsyncQueue<T>
         {
             if (_isShutdown)
                 throw new QueueShutDownError();
-            // The wait is written out here rather than calling WaitAsPutterAsync, so that a
+            // The wait is written out here rather than calling WaitInLineAsync, so that a
             // waiting put allocates one state machine, not two.
             var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
             var putters = _putters ??= new WaiterQueue(this);
@@ -111,24 +111,24 @@ public class AsyncQueue<T>
         PutNowait(item);
     }
 
-    // One wait in the putters' line: asyncio's body of the `while self.full()` loop in put().
-    private async ValueTask WaitAsPutterAsync()
+    // One wait in a line (the putters' or the getters'): asyncio's body of the `while
+    // self.full()` loop in put() and of the `while self.empty()` loop in get().
+    private async ValueTask WaitInLineAsync(WaiterQueue line, bool asPutter)
     {
-        var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-        var putters = _putters ??= new WaiterQueue(this);
-        putters.Enqueue(putter);
+        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        line.Enqueue(waiter);
         try
         {
-            await putter;
+            await waiter;
         }
         catch
         {
-            putter.Cancel(); // in case it is not done yet
-            // Already gone if a get or Shutdown popped it.
-            putters.Remove(putter);
-            // Woken by a get but not taking the slot: wake the next putter in line.
-            if (!Full && !putter.Cancelled)
-                putters.PopAndWakeNext();
+            waiter.Cancel(); // in case it is not done yet
+            // Already gone if the other side or Shutdown popped it.
+            line.Remove(waiter);
+            // Woken but not taking the slot or the item: wake the next one in line.
+            if ((asPutter ? !Full : !Empty) && !waiter.Cancelled)
+                line.PopAndWakeNext();
             throw;
         }
     }
@@ -140,7 +140,7 @@ public class AsyncQueue<T>
         {
             if (_isShutdown)
                 return false;
-            await WaitAsPutterAsync();
+            await WaitInLineAsync(_putters ??= new WaiterQueue(this), asPutter: true);
         }
         return !_isShutdown;
     }
@@ -179,7 +179,7 @@ public class AsyncQueue<T>
         {
             if (_isShutdown)
                 throw new QueueShutDownError();
-            // Written out rather than calling WaitAsGetterAsync: one state machine per waiting get.
+            // Written out rather than calling WaitInLineAsync: one state machine per waiting get.
             var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
             var getters = _getters ??= new WaiterQueue(this);
             getters.Enqueue(getter);
@@ -199,28 +199,6 @@ public class AsyncQueue<T>
         return GetNowait();
     }
 
-    // One wait in the getters' line: asyncio's body of the `while self.empty()` loop in get().
-    private async ValueTask WaitAsGetterAsync()
-    {
-        var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-        var getters = _getters ??= new WaiterQueue(this);
-        getters.Enqueue(getter);
-        try
-        {
-            await getter;
-        }
-        catch
-        {
-            getter.Cancel(); // in case it is not done yet
-            // Already gone if a put or Shutdown popped it.
-            getters.Remove(getter);
-            // Woken by a put but not taking the item: wake the next getter in line.
-            if (!Empty && !getter.Cancelled)
-                getters.PopAndWakeNext();
-            throw;
-        }
-    }
-
     /// <summary>Waits until the queue holds an item; false when it is shut down and empty (for the channel reader).</summary>
     internal async ValueTask<bool> WaitNotEmptyAsync()
     {
@@ -228,7 +206,7 @@ public class AsyncQueue<T>
         {
             if (_isShutdown)
                 return false;
-            await WaitAsGetterAsync();
+            await WaitInLineAsync(_getters ??= new WaiterQueue(this), asPutter: false);
         }
         return true;
     }
