@@ -46,15 +46,6 @@ internal sealed class ReadyQueue
         _count = 0;
     }
 
-    /// <summary>Copies the live items in FIFO order (for diagnostics, never on the hot path).</summary>
-    public WorkItem[] Snapshot()
-    {
-        var result = new WorkItem[_count];
-        for (int i = 0; i < _count; i++)
-            result[i] = _items[(_head + i) & (_items.Length - 1)];
-        return result;
-    }
-
     private void Grow()
     {
         var bigger = new WorkItem[_items.Length * 2];
