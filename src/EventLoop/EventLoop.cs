@@ -105,8 +105,31 @@ public sealed partial class EventLoop : IDisposable
 
         // 5. Run exactly the callbacks ready now: what they schedule runs in the next iteration.
         //    An exception goes to the exception handler and the loop goes on.
-        //    In debug mode, a callback slower than SlowCallbackDuration is reported.
+        //    With an observer or in debug mode, the same loop runs with hooks and timing.
         int count = _ready.Count;
+        if (ObserverField is not null || _debug)
+        {
+            RunReadyWatched(count);
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            var item = _ready.Dequeue();
+            try
+            {
+                Dispatch(in item);
+            }
+            catch (Exception exception)
+            {
+                ReportCallbackError(in item, exception);
+            }
+        }
+    }
+
+    /// <summary>Phase 5 with the observer's hooks and, in debug mode, slow callbacks reported.</summary>
+    /// <remarks>Apart from the plain loop so that the common case pays for neither.</remarks>
+    private void RunReadyWatched(int count)
+    {
         ObserverField?.IterationStarted(this, count, _timers.Count);
         for (int i = 0; i < count; i++)
         {
@@ -115,10 +138,7 @@ public sealed partial class EventLoop : IDisposable
             long started = _debug ? Stopwatch.GetTimestamp() : 0;
             try
             {
-                if (item.Task is { } task)
-                    task.RunStep(in item);
-                else
-                    Invoke(in item);
+                Dispatch(in item);
             }
             catch (Exception exception)
             {
@@ -131,9 +151,20 @@ public sealed partial class EventLoop : IDisposable
         ObserverField?.IterationFinished(this, count);
     }
 
+    /// <summary>Runs one ready item: a step of its task when it belongs to one, else a plain callback.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dispatch(in WorkItem item)
+    {
+        if (item.Task is { } task)
+            task.RunStep(in item);
+        else
+            Invoke(in item);
+    }
+
     private double ComputeTimeout()
     {
-        DropCancelledTimersAtHead();
+        if (_timers.Count > 0)
+            DropCancelledTimersAtHead();
         if (_ready.Count > 0 || _stopping || _inbox.HasItems)
             return 0;
         if (_timers.Count > 0)
