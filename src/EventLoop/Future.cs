@@ -31,22 +31,27 @@ public enum FutureState
 public abstract class Future
 {
     private FutureState _state;
-    private Exception? _exception;
-    // The first done-callback lives inline; a list is allocated only for the second. Order of
-    // addition is the order of scheduling: _first always precedes the list's items.
+    // The first done-callback lives inline; the others go to a list in the side object. Order
+    // of addition is the order of scheduling: _first always precedes the list's items.
     private WorkItem _first;
-    private List<WorkItem>? _more;
-    // Cancellation details are rare: kept in a side object allocated on first use, so that a
-    // Future on the hot path carries one reference for both.
+    // What most Futures never need (an exception, a second done-callback, a cancel message) is
+    // kept in a side object allocated on first use, so that a Future on the hot path carries
+    // one reference for all of them: 80 bytes instead of 104.
     private RareState? _rare;
 
     private sealed class RareState
     {
+        public Exception? Exception;
+        public List<WorkItem>? More;
         public string? CancelMessage;
         public CancelledError? CancelledException;
     }
 
     private RareState Rare => _rare ??= new RareState();
+
+    private Exception? StoredException => _rare?.Exception;
+
+    private List<WorkItem>? More => _rare?.More;
 
     /// <summary>The message of the cancellation, as asyncio's <c>_cancel_message</c>.</summary>
     private protected string? StoredCancelMessage
@@ -122,7 +127,7 @@ public abstract class Future
         if (_state != FutureState.Finished)
             ThrowHelper.InvalidState("Exception is not set.");
         _exceptionUnobserved = false;
-        return _exception;
+        return StoredException;
     }
 
     /// <summary>Marks the Future done with an exception and schedules its callbacks.</summary>
@@ -183,7 +188,7 @@ public abstract class Future
     {
         FutureState.Pending => " pending",
         FutureState.Cancelled => " cancelled",
-        _ when _exception is not null => " finished exception=" + Naming.ExceptionRepr(_exception),
+        _ when StoredException is { } exception => " finished exception=" + Naming.ExceptionRepr(exception),
         _ => " finished result=" + Naming.Repr(BoxedResult),
     };
 
@@ -215,7 +220,7 @@ public abstract class Future
     {
         ThrowIfAlreadyDone();
         Loop.CheckThread("SetException");
-        _exception = exception;
+        Rare.Exception = exception;
         _state = FutureState.Finished;
         _exceptionUnobserved = true;
         Loop.TrackUnobserved(this);
@@ -268,7 +273,7 @@ public abstract class Future
     /// <summary>Throws what <c>result()</c> would throw; returns when the Future finished with a result.</summary>
     internal void ThrowIfNotSuccessful()
     {
-        if (_state == FutureState.Finished && _exception is null)
+        if (_state == FutureState.Finished && StoredException is null)
             return;
         ThrowNotSuccessful();
     }
@@ -280,7 +285,7 @@ public abstract class Future
         if (_state != FutureState.Finished)
             ThrowHelper.InvalidState("Result is not set.");
         _exceptionUnobserved = false;
-        ExceptionDispatchInfo.Throw(_exception!);
+        ExceptionDispatchInfo.Throw(StoredException!);
     }
 
     // ---- callbacks --------------------------------------------------------------------------
@@ -294,10 +299,10 @@ public abstract class Future
             Loop.EnqueueReady(in item);
             return;
         }
-        if (_first.IsEmpty && (_more is null || _more.Count == 0))
+        if (_first.IsEmpty && (More is null || More.Count == 0))
             _first = item;
         else
-            (_more ??= new List<WorkItem>(4)).Add(item);
+            (Rare.More ??= new List<WorkItem>(4)).Add(item);
     }
 
     internal void AddListener(IFutureListener listener) =>
@@ -308,7 +313,8 @@ public abstract class Future
     private int RemoveCallbacks(object callback)
     {
         int removed = 0;
-        if (_more is { Count: > 0 } more)
+        var more = More;
+        if (more is { Count: > 0 })
             removed += more.RemoveAll(item => ReferenceEquals(item.Callback, callback) || Equals(item.Callback, callback));
         if (!_first.IsEmpty && (ReferenceEquals(_first.Callback, callback) || Equals(_first.Callback, callback)))
         {
@@ -316,10 +322,10 @@ public abstract class Future
             _first = default;
         }
         // Keep the first slot filled while the list has items, so that order is preserved.
-        if (_first.IsEmpty && _more is { Count: > 0 })
+        if (_first.IsEmpty && more is { Count: > 0 })
         {
-            _first = _more[0];
-            _more.RemoveAt(0);
+            _first = more[0];
+            more.RemoveAt(0);
         }
         return removed;
     }
@@ -332,7 +338,7 @@ public abstract class Future
         loop.CheckClosed();
         loop.EnqueueReady(in _first);
         _first = default;
-        if (_more is { Count: > 0 } more)
+        if (More is { Count: > 0 } more)
         {
             foreach (var item in more)
                 loop.EnqueueReady(in item);
@@ -341,7 +347,7 @@ public abstract class Future
     }
 
     /// <summary>Number of callbacks waiting for this Future (diagnostics and tests).</summary>
-    internal int CallbackCount => (_first.IsEmpty ? 0 : 1) + (_more?.Count ?? 0);
+    internal int CallbackCount => (_first.IsEmpty ? 0 : 1) + (More?.Count ?? 0);
 
     // ---- await ------------------------------------------------------------------------------
 

@@ -20,19 +20,31 @@ public class LoopTask : Future
     // Future whose done-callback will step it), or a step of it is queued, or it waits on
     // something outside the loop (_foreignWait), which will post its continuation to the
     // task's context.
-    private Func<Task>? _coroutineFunction;
-    private Task? _coroutine;
+    // The method before the first step (a Func<Task>), the Task it returned after: one field
+    // for both, since a task never needs the two at once.
+    private object? _coroutine;
     private Future? _waiter;
     private bool _mustCancel;
+    private bool _yieldedThisStep;
+    private bool _foreignWait;
+    private int _cancelRequests;
     // A cancellation (or error) to throw at the next loop await of this task: how asyncio's
     // coro.throw() is done in C#, where an exception cannot be thrown into a suspended method.
     private Exception? _pendingException;
-    private int _cancelRequests;
-    private string? _name;
     private readonly long _number;
-    private CancellationTokenSource? _cancellationSource;
-    private bool _yieldedThisStep;
-    private bool _foreignWait;
+    // What few tasks need (a name read or given, a CancellationToken, a debug timestamp, a boxed
+    // result), in a side object allocated on first use: a spawned task stays small.
+    private TaskRareState? _taskRare;
+
+    private sealed class TaskRareState
+    {
+        public string? Name;
+        public CancellationTokenSource? CancellationSource;
+        public double SuspendedAt = double.NaN;
+        public object? BoxedResult;
+    }
+
+    private TaskRareState TaskRare => _taskRare ??= new TaskRareState();
 
     // The loop's list of pending tasks, intrusive so that creating a task allocates no node.
     internal LoopTask? PrevPending;
@@ -40,10 +52,11 @@ public class LoopTask : Future
 
     internal LoopTask(EventLoop loop, Func<Task> coroutineFunction, string? name, long number) : base(loop)
     {
-        _coroutineFunction = coroutineFunction;
-        _name = name;
+        _coroutine = coroutineFunction;
+        if (name is not null)
+            TaskRare.Name = name;
         _number = number;
-        Context = new TaskContext(loop, this);
+        Context = new TaskContext(this);
         // asyncio: a task runs in a copy of the context current at create_task (contextvars);
         // here the ExecutionContext, so AsyncLocal values flow into the task as they would.
         CapturedContext = ExecutionContext.Capture();
@@ -60,14 +73,12 @@ public class LoopTask : Future
     /// <summary>The task's name: asyncio's <c>get_name()</c>/<c>set_name()</c>; <c>Task-N</c> unless given.</summary>
     public string Name
     {
-        get => _name ??= "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        set => _name = value ?? throw new ArgumentNullException(nameof(value));
+        get => TaskRare.Name ??= "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        set => TaskRare.Name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>The loop time at which the task last suspended, in debug mode (for task dumps).</summary>
-    internal double? SuspendedAt => double.IsNaN(_suspendedAt) ? null : _suspendedAt;
-
-    private double _suspendedAt = double.NaN; // 8 bytes, where a double? would take 16
+    internal double? SuspendedAt => _taskRare is { SuspendedAt: var at } && !double.IsNaN(at) ? at : null;
 
     /// <summary>The loop Future this task is suspended on, if any: asyncio's <c>_fut_waiter</c>.</summary>
     public Future? WaitingOn => _waiter;
@@ -82,13 +93,14 @@ public class LoopTask : Future
     {
         get
         {
-            if (_cancellationSource is null)
+            var rare = TaskRare;
+            if (rare.CancellationSource is null)
             {
-                _cancellationSource = new CancellationTokenSource();
+                rare.CancellationSource = new CancellationTokenSource();
                 if (_cancelRequests > 0)
-                    _cancellationSource.Cancel();
+                    rare.CancellationSource.Cancel();
             }
-            return _cancellationSource.Token;
+            return rare.CancellationSource.Token;
         }
     }
 
@@ -140,8 +152,8 @@ public class LoopTask : Future
             if (_cancelRequests == 0)
             {
                 _mustCancel = false;
-                if (_cancellationSource is { IsCancellationRequested: true })
-                    _cancellationSource = null;
+                if (_taskRare?.CancellationSource is { IsCancellationRequested: true })
+                    _taskRare.CancellationSource = null;
             }
         }
         return _cancelRequests;
@@ -170,14 +182,13 @@ public class LoopTask : Future
 
     // A method typed Task<T> run through CreateTask(Func<Task>) (as in a Gather of mixed
     // coroutines) still has a result, as every Python coroutine does: keep it, boxed.
-    private object? _boxedResult;
-
-    private protected override object? BoxedResult => _boxedResult;
+    private protected override object? BoxedResult => _taskRare?.BoxedResult;
 
     /// <summary>Stores the result of the finished method and marks the task finished.</summary>
     private protected virtual void SetResultFrom(Task coroutine)
     {
-        _boxedResult = TaskResults.GetBoxed(coroutine);
+        if (TaskResults.GetBoxed(coroutine) is { } boxed)
+            TaskRare.BoxedResult = boxed;
         FinishCore();
     }
 
@@ -185,7 +196,7 @@ public class LoopTask : Future
 
     private void CancelToken()
     {
-        var source = _cancellationSource;
+        var source = _taskRare?.CancellationSource;
         if (source is not null && !source.IsCancellationRequested)
             source.Cancel();
     }
@@ -236,8 +247,8 @@ public class LoopTask : Future
     /// <summary>The first step: call the method (asyncio: the first <c>coro.send(None)</c>).</summary>
     internal void Start()
     {
-        var function = _coroutineFunction;
-        _coroutineFunction = null;
+        var function = _coroutine as Func<Task>;
+        _coroutine = null;
         Debug.Assert(function is not null, "a task starts once");
         if (TakePendingException() is { } pending)
         {
@@ -263,8 +274,7 @@ public class LoopTask : Future
     {
         if (Done)
             return;
-        var coroutine = _coroutine;
-        if (coroutine is null)
+        if (_coroutine is not Task coroutine)
             return;
         if (coroutine.IsCompleted)
         {
@@ -278,7 +288,7 @@ public class LoopTask : Future
             Loop.ForeignWaitStarted();
         }
         if (Loop.Debug)
-            _suspendedAt = Loop.Time();
+            TaskRare.SuspendedAt = Loop.Time();
         Loop.ObserverField?.TaskSuspended(this, _waiter);
     }
 

@@ -9,13 +9,10 @@ namespace Asyncio.Internal;
 /// </remarks>
 internal sealed class TaskContext : SynchronizationContext
 {
-    public TaskContext(EventLoop loop, LoopTask task)
-    {
-        Loop = loop;
-        Task = task;
-    }
+    // One field: the context is allocated for every task, so it reaches its loop through it.
+    public TaskContext(LoopTask task) => Task = task;
 
-    public EventLoop Loop { get; }
+    public EventLoop Loop => Task.Loop;
 
     public LoopTask Task { get; }
 
