@@ -38,15 +38,15 @@ public sealed partial class EventLoop
         if (context is TaskContext taskContext && taskContext.Loop == this)
         {
             taskContext.Task.OnYielded();
-            _ready.Enqueue(new WorkItem(continuation, null, taskContext, WorkKind.Action));
+            _ready.Enqueue(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
         }
         else if (context is null || context is LoopSynchronizationContext || context is TaskContext)
         {
-            _ready.Enqueue(new WorkItem(continuation, null, null, WorkKind.Action));
+            _ready.Enqueue(new WorkItem(continuation, null, WorkKind.Action));
         }
         else
         {
-            _ready.Enqueue(new WorkItem(continuation, context, null, WorkKind.ForeignContext));
+            _ready.Enqueue(new WorkItem(continuation, context, WorkKind.ForeignContext));
         }
     }
 

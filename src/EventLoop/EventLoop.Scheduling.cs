@@ -48,7 +48,7 @@ public sealed partial class EventLoop
         CheckClosed();
         CheckThread(operation);
         var handle = new Handle(this, callback, state);
-        _ready.Enqueue(new WorkItem(handle, null, null, WorkKind.Handle));
+        _ready.Enqueue(new WorkItem(handle, null, WorkKind.Handle));
         return handle;
     }
 
@@ -165,7 +165,7 @@ public sealed partial class EventLoop
     {
         CheckClosed();
         var handle = new Handle(this, callback, state);
-        _inbox.Post(new WorkItem(handle, null, null, WorkKind.Handle));
+        _inbox.Post(new WorkItem(handle, null, WorkKind.Handle));
         return handle;
     }
 

@@ -67,7 +67,7 @@ public sealed partial class EventLoop
             _pendingTail.NextPending = task;
         _pendingTail = task;
         _pendingCount++;
-        _ready.Enqueue(new WorkItem(task, null, task.Context, WorkKind.TaskStart));
+        _ready.Enqueue(WorkItem.Step(task, task.Context, WorkKind.TaskStart));
         ObserverField?.TaskCreated(task);
     }
 

@@ -99,7 +99,7 @@ public sealed partial class EventLoop : IDisposable
                 _cancelledTimers--;
                 continue;
             }
-            _ready.Enqueue(new WorkItem(timer, null, null, WorkKind.Handle));
+            _ready.Enqueue(new WorkItem(timer, null, WorkKind.Handle));
             ObserverField?.TimerFired(timer);
         }
 
@@ -155,8 +155,8 @@ public sealed partial class EventLoop : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dispatch(in WorkItem item)
     {
-        if (item.Task is { } task)
-            task.RunStep(in item);
+        if (item.IsTaskStep)
+            Unsafe.As<TaskContext>(item.State)!.RunStep(in item);
         else
             Invoke(in item);
     }
@@ -227,8 +227,24 @@ public sealed partial class EventLoop : IDisposable
             case WorkKind.ForeignContext:
                 ((SynchronizationContext)item.State!).Post(static c => ((Action)c!)(), item.Callback);
                 break;
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    /// <summary>Runs one step of a task; its context is installed already (see <see cref="TaskContext.RunStep"/>).</summary>
+    internal static void InvokeStep(in WorkItem item)
+    {
+        switch (item.Kind)
+        {
+            case WorkKind.TaskAction:
+                Unsafe.As<Action>(item.Callback)();
+                break;
             case WorkKind.TaskStart:
-                ((LoopTask)item.Callback).Start();
+                Unsafe.As<LoopTask>(item.Callback).Start();
+                break;
+            case WorkKind.TaskPost:
+                Unsafe.As<PostedCallback>(item.Callback).Run();
                 break;
             default:
                 throw new UnreachableException();
@@ -277,7 +293,7 @@ public sealed partial class EventLoop : IDisposable
     {
         _stopping = true;
         if (!IsLoopThread)
-            _inbox.Post(new WorkItem(s_noop, null, null, WorkKind.Action));
+            _inbox.Post(new WorkItem(s_noop, null, WorkKind.Action));
     }
 
     private static readonly Action s_noop = static () => { };

@@ -164,7 +164,7 @@ public abstract class Future
     public void AddDoneCallback(Action<Future> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        AddCallback(new WorkItem(callback, this, null, WorkKind.DoneCallback));
+        AddCallback(new WorkItem(callback, this, WorkKind.DoneCallback));
     }
 
     /// <summary>Removes every registration of <paramref name="callback"/>; returns how many were removed.</summary>
@@ -306,7 +306,7 @@ public abstract class Future
     }
 
     internal void AddListener(IFutureListener listener) =>
-        AddCallback(new WorkItem(listener, this, null, WorkKind.Listener));
+        AddCallback(new WorkItem(listener, this, WorkKind.Listener));
 
     internal int RemoveListener(IFutureListener listener) => RemoveCallbacks(listener);
 
@@ -364,10 +364,10 @@ public abstract class Future
             {
                 // asyncio: the task's next step raises RuntimeError instead of waiting forever.
                 task.ThrowOnNextStep(new InvalidOperationException($"Task cannot await on itself: {task}"));
-                loop.EnqueueReady(new WorkItem(continuation, null, taskContext, WorkKind.Action));
+                loop.EnqueueReady(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
                 return;
             }
-            AddCallback(new WorkItem(continuation, null, taskContext, WorkKind.Action));
+            AddCallback(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
             task.OnAwaiting(this);
         }
         else if (context is TaskContext otherLoopTask)
@@ -381,11 +381,11 @@ public abstract class Future
         else if (context is null || context is LoopSynchronizationContext)
         {
             // Not inside a task: resume as a plain callback on the loop.
-            AddCallback(new WorkItem(continuation, null, null, WorkKind.Action));
+            AddCallback(new WorkItem(continuation, null, WorkKind.Action));
         }
         else
         {
-            AddCallback(new WorkItem(continuation, context, null, WorkKind.ForeignContext));
+            AddCallback(new WorkItem(continuation, context, WorkKind.ForeignContext));
         }
     }
 

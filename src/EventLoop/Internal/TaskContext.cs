@@ -19,7 +19,7 @@ internal sealed class TaskContext : SynchronizationContext
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var item = new WorkItem(d, state, this, WorkKind.PostCallback);
+        var item = WorkItem.Step(new PostedCallback(d, state), this, WorkKind.TaskPost);
         if (Loop.IsLoopThread)
         {
             if (ReferenceEquals(Loop.CurrentTask, Task))
@@ -83,7 +83,7 @@ internal sealed class TaskContext : SynchronizationContext
         task.BeginStep();
         try
         {
-            EventLoop.Invoke(in item);
+            EventLoop.InvokeStep(in item);
         }
         finally
         {
@@ -104,7 +104,7 @@ internal sealed class LoopSynchronizationContext : SynchronizationContext
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var item = new WorkItem(d, state, null, WorkKind.PostCallback);
+        var item = new WorkItem(d, state, WorkKind.PostCallback);
         if (Loop.IsLoopThread)
             Loop.EnqueueReady(in item);
         else

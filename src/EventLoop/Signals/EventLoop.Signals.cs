@@ -29,7 +29,7 @@ public sealed partial class EventLoop
             if (_closed)
                 return; // default action: the loop is gone
             context.Cancel = true;
-            PostFromOtherThread(new WorkItem(Handle.s_invokeAction, callback, null, WorkKind.StateAction));
+            PostFromOtherThread(new WorkItem(Handle.s_invokeAction, callback, WorkKind.StateAction));
         });
         _signalHandlers ??= [];
         if (_signalHandlers.Remove(signal, out var previous))

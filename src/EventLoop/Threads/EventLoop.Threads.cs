@@ -69,13 +69,13 @@ public sealed partial class EventLoop
 
         public void Submit()
         {
-            _loop._inbox.Post(new WorkItem(s_start, this, null, WorkKind.StateAction));
+            _loop._inbox.Post(new WorkItem(s_start, this, WorkKind.StateAction));
             if (_token.CanBeCanceled)
             {
                 _registration = _token.UnsafeRegister(static s =>
                 {
                     var self = (ThreadsafeBridge<T>)s!;
-                    self._loop.PostFromOtherThread(new WorkItem(s_cancel, self, null, WorkKind.StateAction));
+                    self._loop.PostFromOtherThread(new WorkItem(s_cancel, self, WorkKind.StateAction));
                 }, this);
             }
         }

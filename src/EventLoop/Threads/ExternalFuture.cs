@@ -44,7 +44,7 @@ internal sealed class ExternalFuture<T> : Future<T>
             var self = (ExternalFuture<T>)s!;
             // Through the inbox even when completed on the loop thread: the outcome is copied
             // in a later iteration, as asyncio's wrap_future does with call_soon_threadsafe.
-            self.Loop.PostFromOtherThread(new WorkItem(s_onSourceDone, self, null, WorkKind.StateAction));
+            self.Loop.PostFromOtherThread(new WorkItem(s_onSourceDone, self, WorkKind.StateAction));
         }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
