@@ -44,18 +44,24 @@ internal sealed class TaskContext : SynchronizationContext
     /// <summary>Runs one step of the task: asyncio's <c>Task.__step</c>, in the task's context (<c>context.run(self.__step)</c>).</summary>
     public void RunStep(in WorkItem item)
     {
-        // Fast path, allocation-free: the captured context is already the thread's (always so
-        // when no AsyncLocal is in use: both are the default context).
         var captured = Task.CapturedContext;
-        if (captured is null || ReferenceEquals(captured, ExecutionContext.Capture()))
-            RunStepCore(in item);
-        else
-            RunStepInContext(captured, in item);
+        if (captured is null)
+        {
+            // Flow was suppressed when the task was created: the step runs in the thread's context.
+            RunStepRestoringContext(in item);
+            return;
+        }
+        // ExecutionContext.Run switches to the task's ExecutionContext only when it differs
+        // from the thread's, and puts back both the ExecutionContext and the
+        // SynchronizationContext afterwards, exception or not: one read of the current thread
+        // where capturing, comparing, installing and restoring by hand cost four.
+        t_itemInContext = item;
+        ExecutionContext.Run(captured, s_runStepInContext, this);
     }
 
     // The item of the step being run under ExecutionContext.Run, handed to the cached static
-    // callback without a closure. Thread-static rather than a field of every task's context
-    // (32 bytes each): steps never nest on a thread, so one slot per thread is enough.
+    // callback without a closure. Thread-static rather than a field of every task's context:
+    // steps never nest on a thread, so one slot per thread is enough.
     [ThreadStatic]
     private static WorkItem t_itemInContext;
 
@@ -63,23 +69,32 @@ internal sealed class TaskContext : SynchronizationContext
     {
         var item = t_itemInContext;
         t_itemInContext = default;
-        ((TaskContext)state!).RunStepCore(in item);
+        var context = (TaskContext)state!;
+        SetSynchronizationContext(context); // ExecutionContext.Run restores the previous one
+        context.RunStepCore(in item);
     };
 
-    private void RunStepInContext(ExecutionContext captured, in WorkItem item)
+    private void RunStepRestoringContext(in WorkItem item)
     {
-        t_itemInContext = item;
-        ExecutionContext.Run(captured, s_runStepInContext, this);
+        var previousContext = Current;
+        SetSynchronizationContext(this);
+        try
+        {
+            RunStepCore(in item);
+        }
+        finally
+        {
+            SetSynchronizationContext(previousContext);
+        }
     }
 
+    /// <summary>The step itself, with this context installed: the task is current while its method runs.</summary>
     private void RunStepCore(in WorkItem item)
     {
-        var loop = Loop;
         var task = Task;
+        var loop = task.Loop;
         var previousTask = loop.CurrentTaskField;
-        var previousContext = Current;
         loop.CurrentTaskField = task;
-        SetSynchronizationContext(this);
         task.BeginStep();
         try
         {
@@ -87,7 +102,6 @@ internal sealed class TaskContext : SynchronizationContext
         }
         finally
         {
-            SetSynchronizationContext(previousContext);
             loop.CurrentTaskField = previousTask;
             task.EndStep();
         }
