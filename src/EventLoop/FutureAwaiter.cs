@@ -31,14 +31,10 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion
 /// <remarks>asyncio: <c>Future.__await__</c>; see <see cref="FutureAwaiter"/>.</remarks>
 public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
 {
+    // A Future<T> or a LoopTask<T>: the only two that make this awaiter.
     private readonly Future _future;
-    private readonly IFuture<T> _typed;
 
-    internal FutureAwaiter(Future future, IFuture<T> typed)
-    {
-        _future = future;
-        _typed = typed;
-    }
+    internal FutureAwaiter(Future future) => _future = future;
 
     /// <summary>Whether the Future is done, so that <c>await</c> need not suspend.</summary>
     public bool IsCompleted => _future.Done;
@@ -47,8 +43,8 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
     public T GetResult()
     {
         _future.GetResultForAwait(); // throws unless finished with a result
-        // Only Future<T> and LoopTask<T> make this awaiter: read the field, no interface call.
-        return _typed is LoopTask<T> task ? task.ResultValue : Unsafe.As<Future<T>>(_typed).ResultValue;
+        // Read the field, no interface call (LoopTask<T> is sealed: the test is one compare).
+        return _future is LoopTask<T> task ? task.ResultValue : Unsafe.As<Future<T>>(_future).ResultValue;
     }
 
     /// <summary>Schedules <paramref name="continuation"/> for when the Future is done.</summary>

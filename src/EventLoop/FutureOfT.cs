@@ -47,7 +47,7 @@ public class Future<T> : Future, IFuture<T>
     }
 
     /// <summary>Lets <c>await</c> suspend until the Future is done, then return the result.</summary>
-    public new FutureAwaiter<T> GetAwaiter() => new(this, this);
+    public new FutureAwaiter<T> GetAwaiter() => new(this);
 
     Future IFuture<T>.AsFuture() => this;
 

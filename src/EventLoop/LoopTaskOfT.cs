@@ -24,7 +24,7 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
     }
 
     /// <summary>Lets <c>await</c> suspend until the task is done, then return its result.</summary>
-    public new FutureAwaiter<T> GetAwaiter() => new(this, this);
+    public new FutureAwaiter<T> GetAwaiter() => new(this);
 
     Future IFuture<T>.AsFuture() => this;
 
