@@ -251,7 +251,7 @@ public sealed partial class EventLoop
     public Task<T> WaitFor<T>(Func<Task<T>> coroutine, double? timeout)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
-        return WaitForCore(coroutine, () => CreateTask(coroutine), timeout);
+        return WaitForCore(coroutine, static (_, c) => c(), static (loop, c) => loop.CreateTask(c), timeout);
     }
 
     /// <summary>Waits for <paramref name="future"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
@@ -259,7 +259,7 @@ public sealed partial class EventLoop
     public Task<T> WaitFor<T>(Future<T> future, double? timeout)
     {
         ArgumentNullException.ThrowIfNull(future);
-        return WaitForCore(async () => await future, () => future, timeout);
+        return WaitForCore(future, static async (_, f) => await f, static (_, f) => f, timeout);
     }
 
     /// <summary>Waits for <paramref name="task"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(task, timeout)</c>.</summary>
@@ -267,7 +267,7 @@ public sealed partial class EventLoop
     public Task<T> WaitFor<T>(LoopTask<T> task, double? timeout)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return WaitForCore(async () => await task, () => task, timeout);
+        return WaitForCore(task, static async (_, t) => await t, static (_, t) => t, timeout);
     }
 
     /// <summary>Runs <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
@@ -275,7 +275,8 @@ public sealed partial class EventLoop
     public Task WaitFor(Func<Task> coroutine, double? timeout)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
-        return WaitForCore<object?>(async () => { await coroutine(); return null; }, () => (IFuture<object?>)CreateTask(coroutine).AsTyped(), timeout);
+        return WaitForCore(coroutine, static async (_, c) => { await c(); return (object?)null; },
+            static (loop, c) => (IFuture<object?>)loop.CreateTask(c).AsTyped(), timeout);
     }
 
     /// <summary>Waits for <paramref name="future"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
@@ -283,30 +284,39 @@ public sealed partial class EventLoop
     public Task WaitFor(Future future, double? timeout)
     {
         ArgumentNullException.ThrowIfNull(future);
-        return WaitForCore<object?>(async () => { await future; return null; }, future.AsTyped, timeout);
+        return WaitForCore(future, static async (_, f) => { await f; return (object?)null; }, static (_, f) => f.AsTyped(), timeout);
     }
 
-    private async Task<T> WaitForCore<T>(Func<Task<T>> body, Func<IFuture<T>> ensureFuture, double? timeout)
+    // The body and the future maker are static lambdas over one state argument, and a wait with
+    // a deadline goes straight to the timeout scope: no closure and no extra async frame per call.
+    private Task<T> WaitForCore<T, TState>(TState state, Func<TimeoutScope, TState, Task<T>> body,
+        Func<EventLoop, TState, IFuture<T>> ensureFuture, double? timeout)
     {
-        if (timeout is double t && double.IsNaN(t))
-            ThrowHelper.NaN(nameof(timeout));
-        if (timeout is double seconds && seconds <= 0)
+        if (timeout is double seconds)
         {
-            var future = ensureFuture();
-            var plain = future.AsFuture();
-            if (plain.Done)
-                return future.Result();
-            await CancelAndWait(plain);
-            try
-            {
-                return future.Result();
-            }
-            catch (CancelledError cancelled)
-            {
-                throw new TimeoutException("The operation has timed out.", cancelled);
-            }
+            if (double.IsNaN(seconds))
+                return Task.FromException<T>(ThrowHelper.NaNError(nameof(timeout)));
+            if (seconds <= 0)
+                return WaitForNow(ensureFuture(this, state));
         }
-        return await RunInTimeout(timeout is double d ? Time() + d : null, _ => body());
+        return RunInTimeout(timeout is double d ? Time() + d : null, body, state);
+    }
+
+    /// <summary>wait_for with a timeout of zero or less: done now, or cancelled and then <see cref="TimeoutException"/>.</summary>
+    private async Task<T> WaitForNow<T>(IFuture<T> future)
+    {
+        var plain = future.AsFuture();
+        if (plain.Done)
+            return future.Result();
+        await CancelAndWait(plain);
+        try
+        {
+            return future.Result();
+        }
+        catch (CancelledError cancelled)
+        {
+            throw new TimeoutException("The operation has timed out.", cancelled);
+        }
     }
 
     /// <summary>asyncio's <c>_cancel_and_wait</c>: cancel and wait on a separate waiter, so that this wait stays cancellable.</summary>
@@ -343,7 +353,7 @@ public sealed partial class EventLoop
     public Task Timeout(double? delay, Func<TimeoutScope, Task> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return RunInTimeout<object?>(Deadline(delay), async scope => { await body(scope); return null; });
+        return RunInTimeout(Deadline(delay), static async (scope, b) => { await b(scope); return (object?)null; }, body);
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> seconds away: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
@@ -351,7 +361,7 @@ public sealed partial class EventLoop
     public Task Timeout(double? delay, Func<Task> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return RunInTimeout<object?>(Deadline(delay), async _ => { await body(); return null; });
+        return RunInTimeout(Deadline(delay), static async (_, b) => { await b(); return (object?)null; }, body);
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
@@ -359,7 +369,7 @@ public sealed partial class EventLoop
     public Task<T> Timeout<T>(double? delay, Func<TimeoutScope, Task<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return RunInTimeout(Deadline(delay), body);
+        return RunInTimeout(Deadline(delay), static (scope, b) => b(scope), body);
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
@@ -367,7 +377,7 @@ public sealed partial class EventLoop
     public Task<T> Timeout<T>(double? delay, Func<Task<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return RunInTimeout(Deadline(delay), _ => body());
+        return RunInTimeout(Deadline(delay), static (_, b) => b(), body);
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline at loop time <paramref name="when"/>: asyncio's <c>async with asyncio.timeout_at(when)</c>.</summary>
@@ -375,7 +385,7 @@ public sealed partial class EventLoop
     public Task TimeoutAt(double? when, Func<TimeoutScope, Task> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return RunInTimeout<object?>(when, async scope => { await body(scope); return null; });
+        return RunInTimeout(when, static async (scope, b) => { await b(scope); return (object?)null; }, body);
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline at loop time <paramref name="when"/> and returns its result: asyncio's <c>async with asyncio.timeout_at(when)</c>.</summary>
@@ -383,7 +393,7 @@ public sealed partial class EventLoop
     public Task<T> TimeoutAt<T>(double? when, Func<TimeoutScope, Task<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return RunInTimeout(when, body);
+        return RunInTimeout(when, static (scope, b) => b(scope), body);
     }
 
     private double? Deadline(double? delay)
@@ -393,14 +403,14 @@ public sealed partial class EventLoop
         return delay is double seconds ? Time() + seconds : null;
     }
 
-    private async Task<T> RunInTimeout<T>(double? when, Func<TimeoutScope, Task<T>> body)
+    private async Task<T> RunInTimeout<T, TState>(double? when, Func<TimeoutScope, TState, Task<T>> body, TState state)
     {
         var scope = new TimeoutScope(this, when);
         scope.Enter();
         T result;
         try
         {
-            result = await body(scope);
+            result = await body(scope, state);
         }
         catch (Exception exception)
         {

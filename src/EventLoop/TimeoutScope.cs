@@ -53,7 +53,7 @@ public sealed class TimeoutScope
         else if (when.Value <= _loop.Time())
             _timeoutHandle = _loop.CallSoon(OnTimeout);
         else
-            _timeoutHandle = _loop.CallAt(when.Value, OnTimeout);
+            _timeoutHandle = _loop.At(when.Value, s_onTimeout, this, nameof(EventLoop.CallAt));
     }
 
     /// <summary>asyncio's repr: <c>&lt;Timeout [active] when=12.5&gt;</c>.</summary>
@@ -104,6 +104,12 @@ public sealed class TimeoutScope
             _state = ScopeState.Exited;
         return false;
     }
+
+    // One static callback with the scope as its state: no delegate allocated per deadline.
+    // Named as asyncio's Timeout._on_timeout, which the timer's repr shows.
+    private static readonly Action<object?> s_onTimeout = OnTimeout;
+
+    private static void OnTimeout(object? state) => ((TimeoutScope)state!).OnTimeout();
 
     private void OnTimeout()
     {

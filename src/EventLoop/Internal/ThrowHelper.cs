@@ -14,8 +14,10 @@ internal static class ThrowHelper
         "from another thread while the loop runs; use CallSoonThreadsafe or RunCoroutineThreadsafe.");
 
     [DoesNotReturn]
-    public static void NaN(string paramName) =>
-        throw new ArgumentOutOfRangeException(paramName, "The delay or deadline is NaN; give a number of seconds.");
+    public static void NaN(string paramName) => throw NaNError(paramName);
+
+    public static ArgumentOutOfRangeException NaNError(string paramName) =>
+        new(paramName, "The delay or deadline is NaN; give a number of seconds.");
 
     [DoesNotReturn]
     public static void ArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
