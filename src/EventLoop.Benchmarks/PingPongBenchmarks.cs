@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Nito.AsyncEx;
@@ -5,11 +6,14 @@ using Nito.AsyncEx;
 namespace Asyncio.Benchmarks;
 
 /// <summary>
-/// W4 ping-pong through futures: two tasks, 200,000 round trips; each side creates a Future for
-/// the next message it expects, then completes the other side's. Beside the floor (the same with
-/// <see cref="TaskCompletionSource{TResult}"/> and <c>RunContinuationsAsynchronously</c> on
-/// <see cref="MinimalContext"/>) and Nito.AsyncEx's <see cref="AsyncContext"/>. Times and bytes
-/// are per round trip. (Ping-pong through <c>AsyncQueue</c> is in <see cref="QueueBenchmarks"/>.)
+/// W4 ping-pong, two tasks, 200,000 round trips, in its two forms. Through futures: each side
+/// creates a Future for the next message it expects, then completes the other side's; the floor
+/// is the same with <see cref="TaskCompletionSource{TResult}"/> and <c>RunContinuationsAsynchronously</c>
+/// on <see cref="MinimalContext"/>. Through queues of one slot (<c>AsyncQueue(1)</c>, as the
+/// cross-runtime runner and asyncio's <c>Queue(1)</c>): each round trip is two puts that do not
+/// wait and two gets that do; the floor is <see cref="MinimalBoundedQueue{T}"/> on
+/// <see cref="MinimalContext"/>, and the peers are <see cref="Channel.CreateBounded{T}(int)"/> and
+/// Nito.AsyncEx's <see cref="AsyncContext"/>. Times and bytes are per round trip.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -85,4 +89,74 @@ public class PingPongBenchmarks
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W4 futures ping-pong")]
     public void Loop_Futures() => _loop.RunUntilComplete(_loopMain);
+
+    // ---- W4 through queues of one slot --------------------------------------------------------
+
+    private static async Task FloorQueuePingPong()
+    {
+        var there = new MinimalBoundedQueue<int>(1);
+        var back = new MinimalBoundedQueue<int>(1);
+        async Task B()
+        {
+            for (int i = 0; i < N; i++)
+                await back.PutAsync(await there.GetAsync());
+        }
+        var b = B();
+        for (int i = 0; i < N; i++)
+        {
+            await there.PutAsync(i);
+            await back.GetAsync();
+        }
+        await b;
+    }
+
+    private static async Task ChannelPingPong()
+    {
+        var there = Channel.CreateBounded<int>(1);
+        var back = Channel.CreateBounded<int>(1);
+        async Task B()
+        {
+            for (int i = 0; i < N; i++)
+                await back.Writer.WriteAsync(await there.Reader.ReadAsync());
+        }
+        var b = B();
+        for (int i = 0; i < N; i++)
+        {
+            await there.Writer.WriteAsync(i);
+            await back.Reader.ReadAsync();
+        }
+        await b;
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = N), BenchmarkCategory("W4 queue ping-pong")]
+    public void Floor_MinimalContext_MinimalQueue() => MinimalContext.Run(FloorQueuePingPong);
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W4 queue ping-pong")]
+    public void MinimalContext_BoundedChannel() => MinimalContext.Run(ChannelPingPong);
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W4 queue ping-pong")]
+    public void Nito_AsyncContext_MinimalQueue() => AsyncContext.Run(FloorQueuePingPong);
+
+    // benchmarks/cross-runtime/csharp/Program.cs's QueuePingPong, on the benchmark's loop.
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W4 queue ping-pong")]
+    public void Loop_AsyncQueue()
+    {
+        var loop = _loop;
+        loop.RunUntilComplete(async () =>
+        {
+            var there = new AsyncQueue<int>(1);
+            var back = new AsyncQueue<int>(1);
+            var pong = loop.CreateTask(async () =>
+            {
+                for (int i = 0; i < N; i++)
+                    await back.PutAsync(await there.GetAsync());
+            });
+            for (int i = 0; i < N; i++)
+            {
+                await there.PutAsync(i);
+                await back.GetAsync();
+            }
+            await pong;
+        });
+    }
 }

@@ -485,4 +485,78 @@ public class AsyncQueueTests : LoopTest
             Assert.Throws<QueueShutDownError>(() => q.GetNowait());
         });
     }
+
+    // asyncio's `while self.empty()`: a getter woken for an item that a get_nowait took first
+    // waits again, now at the end of the line, and can be cancelled there.
+    [Fact]
+    public void Get_WokenButItemTakenFirst_WaitsAgainBehindTheOthers()
+    {
+        var loop = NewLoop();
+        var q = new AsyncQueue<int>();
+        loop.RunUntilComplete(async () =>
+        {
+            var a = loop.CreateTask(async () => await q.GetAsync());
+            var b = loop.CreateTask(async () => await q.GetAsync());
+            await loop.Sleep(0);
+            q.PutNowait(1); // wakes a
+            Assert.Equal(1, q.GetNowait());
+            await loop.Sleep(0); // a finds the queue empty: back in line, behind b
+            Assert.Equal(2, q.GetterCount);
+            q.PutNowait(2);
+            q.PutNowait(3);
+            Assert.Equal(2, await b);
+            Assert.Equal(3, await a);
+
+            var c = loop.CreateTask(async () => await q.GetAsync());
+            await loop.Sleep(0);
+            q.PutNowait(4);
+            Assert.Equal(4, q.GetNowait());
+            await loop.Sleep(0); // c waits again
+            c.Cancel();
+            await Assert.ThrowsAsync<CancelledError>(async () => await c);
+            Assert.Equal(0, q.GetterCount);
+        });
+    }
+
+    // As the async method it replaces, a waiting put goes on when its ValueTask is not awaited yet.
+    [Fact]
+    public void Put_Waiting_CompletesBeforeItsValueTaskIsAwaited()
+    {
+        var loop = NewLoop();
+        var q = new AsyncQueue<int>(1);
+        loop.RunUntilComplete(async () =>
+        {
+            q.PutNowait(1);
+            var put = q.PutAsync(2);
+            Assert.False(put.IsCompleted);
+            Assert.Equal(1, q.GetNowait()); // frees the slot, wakes the putter
+            await loop.Sleep(0);
+            Assert.True(put.IsCompletedSuccessfully);
+            Assert.Equal(2, q.GetNowait());
+            await put;
+        });
+    }
+
+    // A get started in one task and awaited in another resumes the other, one iteration later.
+    [Fact]
+    public void Get_AwaitedInAnotherTask_ResumesThatTask()
+    {
+        var loop = NewLoop();
+        var q = new AsyncQueue<int>();
+        var log = new List<string>();
+        loop.RunUntilComplete(async () =>
+        {
+            var get = q.GetAsync();
+            var other = loop.CreateTask(async () =>
+            {
+                log.Add("other awaits");
+                log.Add("other got " + await get);
+            });
+            await loop.Sleep(0);
+            q.PutNowait(7);
+            log.Add("put");
+            await other;
+        });
+        Assert.Equal(["other awaits", "put", "other got 7"], log);
+    }
 }

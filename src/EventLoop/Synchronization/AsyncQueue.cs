@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -15,7 +16,7 @@ namespace Asyncio;
 /// <para>Differs from asyncio: a negative <c>maxsize</c> is an error, where asyncio treats any
 /// <c>maxsize &lt;= 0</c> as unbounded.</para>
 /// </remarks>
-public class AsyncQueue<T>
+public partial class AsyncQueue<T>
 {
     private readonly ItemStore<T> _items;
     private readonly int _maxSize;
@@ -84,31 +85,32 @@ public class AsyncQueue<T>
         return PutSlowAsync(item);
     }
 
-    private async ValueTask PutSlowAsync(T item)
+    // Full: the put waits in line, as a Waiter (see there) rather than an async method.
+    private ValueTask PutSlowAsync(T item)
     {
-        while (Full)
+        if (_isShutdown)
+            return ValueTask.FromException(new QueueShutDownError());
+        if (!TryGetLoop(out var loop, out var error))
+            return ValueTask.FromException(error);
+        var putter = new Waiter(loop, this, _putters ??= new WaiterQueue(this), isPutter: true, item);
+        return new ValueTask(putter, 0);
+    }
+
+    // asyncio's _get_loop(), its error thrown at the await, as from the coroutine it is in asyncio.
+    private bool TryGetLoop([NotNullWhen(true)] out EventLoop? loop, [NotNullWhen(false)] out Exception? error)
+    {
+        try
         {
-            if (_isShutdown)
-                throw new QueueShutDownError();
-            // The wait is written out here rather than calling WaitInLineAsync, so that a
-            // waiting put allocates one state machine, not two.
-            var putter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-            var putters = _putters ??= new WaiterQueue(this);
-            putters.Enqueue(putter);
-            try
-            {
-                await putter;
-            }
-            catch
-            {
-                putter.Cancel(); // in case it is not done yet
-                putters.Remove(putter); // already gone if a get or Shutdown popped it
-                if (!Full && !putter.Cancelled)
-                    putters.PopAndWakeNext(); // woken, but not taking the slot: pass it on
-                throw;
-            }
+            loop = LoopBinding.Get(ref _loop, this);
+            error = null;
+            return true;
         }
-        PutNowait(item);
+        catch (InvalidOperationException e)
+        {
+            loop = null;
+            error = e;
+            return false;
+        }
     }
 
     // One wait in a line (the putters' or the getters'): asyncio's body of the `while
@@ -173,30 +175,15 @@ public class AsyncQueue<T>
         return GetSlowAsync();
     }
 
-    private async ValueTask<T> GetSlowAsync()
+    // Empty: the get waits in line, as a Waiter (see there) rather than an async method.
+    private ValueTask<T> GetSlowAsync()
     {
-        while (Empty)
-        {
-            if (_isShutdown)
-                throw new QueueShutDownError();
-            // Written out rather than calling WaitInLineAsync: one state machine per waiting get.
-            var getter = new Future<bool>(LoopBinding.Get(ref _loop, this));
-            var getters = _getters ??= new WaiterQueue(this);
-            getters.Enqueue(getter);
-            try
-            {
-                await getter;
-            }
-            catch
-            {
-                getter.Cancel(); // in case it is not done yet
-                getters.Remove(getter); // already gone if a put or Shutdown popped it
-                if (!Empty && !getter.Cancelled)
-                    getters.PopAndWakeNext(); // woken, but not taking the item: pass it on
-                throw;
-            }
-        }
-        return GetNowait();
+        if (_isShutdown)
+            return ValueTask.FromException<T>(new QueueShutDownError());
+        if (!TryGetLoop(out var loop, out var error))
+            return ValueTask.FromException<T>(error);
+        var getter = new Waiter(loop, this, _getters ??= new WaiterQueue(this), isPutter: false, default!);
+        return new ValueTask<T>(getter, 0);
     }
 
     /// <summary>Waits until the queue holds an item; false when it is shut down and empty (for the channel reader).</summary>
