@@ -249,6 +249,9 @@ public sealed partial class EventLoop : IDisposable
             case WorkKind.TaskPost:
                 Unsafe.As<PostedCallback>(item.Callback).Run();
                 break;
+            case WorkKind.TaskStep:
+                Unsafe.As<ITaskStep>(item.Callback).RunStep();
+                break;
             default:
                 throw new UnreachableException();
         }

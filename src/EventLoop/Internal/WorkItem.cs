@@ -26,6 +26,8 @@ internal enum WorkKind : byte
     TaskAction,
     /// <summary>A callback posted to a task's SynchronizationContext: a <see cref="PostedCallback"/>.</summary>
     TaskPost,
+    /// <summary>Internal work run as a step of a task without a delegate: an <see cref="ITaskStep"/>.</summary>
+    TaskStep,
 }
 
 /// <summary>One entry of the ready queue, and of a Future's done-callback list.</summary>
@@ -75,6 +77,12 @@ internal sealed class PostedCallback(SendOrPostCallback callback, object? state)
     public SendOrPostCallback Callback { get; } = callback;
 
     public void Run() => Callback(state);
+}
+
+/// <summary>Internal work that runs as a step of a task, without a delegate (a queue's waiter resuming its caller).</summary>
+internal interface ITaskStep
+{
+    void RunStep();
 }
 
 /// <summary>Internal done-callback without a delegate allocation (gather, wait, shield).</summary>

@@ -26,7 +26,7 @@ public partial class AsyncQueue<T>
     /// until then the ValueTask is pending, even after the Future is done. A ValueTask may be
     /// awaited once, so the token is always 0.</para>
     /// </remarks>
-    private sealed class Waiter : Future<bool>, IValueTaskSource<T>, IValueTaskSource
+    private sealed class Waiter : Future<bool>, IValueTaskSource<T>, IValueTaskSource, ITaskStep
     {
         private static readonly Action<object?> s_resume = static state => ((Waiter)state!).Resume();
         private static readonly SendOrPostCallback s_runContinuation = static state => ((Waiter)state!).RunContinuation();
@@ -69,13 +69,13 @@ public partial class AsyncQueue<T>
             var context = SynchronizationContext.Current;
             if (context is TaskContext taskContext && taskContext.Loop == loop)
             {
-                future.AddCallback(new WorkItem(s_resume, this, taskContext, WorkKind.StateAction));
+                future.AddCallback(WorkItem.Step(this, taskContext, WorkKind.TaskStep));
                 taskContext.Task.OnAwaiting(future);
             }
             else if (context is null or LoopSynchronizationContext)
             {
                 // Not inside a task: Resume runs as a plain callback on the loop.
-                future.AddCallback(new WorkItem(s_resume, this, null, WorkKind.StateAction));
+                future.AddCallback(new WorkItem(s_resume, this, WorkKind.StateAction));
             }
             else
             {
@@ -84,6 +84,8 @@ public partial class AsyncQueue<T>
                 future.OnAwait(Resume);
             }
         }
+
+        void ITaskStep.RunStep() => Resume();
 
         private void Resume()
         {
