@@ -38,11 +38,12 @@ internal sealed class TimerHeap
     /// <summary>The earliest deadline, read without touching the handle.</summary>
     public double PeekWhen() => _heap[0].When;
 
-    public void Push(TimerHandle timer)
+    /// <summary>Adds <paramref name="timer"/>; <paramref name="sequence"/> orders it after every timer with the same deadline pushed before.</summary>
+    public void Push(TimerHandle timer, long sequence)
     {
         if (_count == _heap.Length)
             Array.Resize(ref _heap, _heap.Length * 2);
-        var entry = new Entry { When = timer.When, Sequence = timer.Sequence, Timer = timer };
+        var entry = new Entry { When = timer.When, Sequence = sequence, Timer = timer };
         SiftUp(_count++, in entry);
     }
 
