@@ -129,8 +129,8 @@ public sealed partial class EventLoop
     {
         CheckClosed();
         CheckThread(operation);
-        var timer = new TimerHandle(this, when, _timerSequence++, callback, state) { InHeap = true };
-        _timers.Push(timer);
+        var timer = new TimerHandle(this, when, callback, state) { InHeap = true };
+        _timers.Push(timer, _timerSequence++);
         ObserverField?.TimerArmed(timer);
         return timer;
     }

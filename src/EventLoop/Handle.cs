@@ -81,21 +81,19 @@ public class Handle
 /// </remarks>
 public sealed class TimerHandle : Handle
 {
-    internal TimerHandle(EventLoop loop, double when, long sequence, Action<object?> callback, object? state)
+    // Loop and When only, 56 bytes: the order of scheduling that breaks ties between equal
+    // deadlines lives in the heap entry, beside the deadline, where the heap compares it.
+    internal TimerHandle(EventLoop loop, double when, Action<object?> callback, object? state)
         : base(loop, callback, state)
     {
         Loop = loop;
         When = when;
-        Sequence = sequence;
     }
 
     internal EventLoop Loop { get; }
 
     /// <summary>The loop time at which the callback is due: asyncio's <c>handle.when()</c>.</summary>
     public double When { get; }
-
-    /// <summary>The order of scheduling, which breaks ties between equal deadlines.</summary>
-    internal long Sequence { get; }
 
     /// <summary>True while the timer sits in the loop's heap (asyncio's <c>_scheduled</c>).</summary>
     internal bool InHeap { get; set; }

@@ -171,6 +171,31 @@ public class EventLoopSchedulingTests : LoopTest
     }
 
     [Fact]
+    public void CallAt_ManyTimersWithTiesAndCancellations_FireInDeadlineThenSchedulingOrder()
+    {
+        // Enough timers for several levels of the heap, few distinct deadlines so that most
+        // comparisons are ties, and enough cancellations to trigger compaction on the way.
+        var loop = NewLoop();
+        var random = new Random(7);
+        var fired = new List<int>();
+        var expected = new List<(double When, int Order)>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            double when = random.Next(50);
+            var timer = loop.CallAt(when, fired.Add, i);
+            if (random.Next(5) < 3)
+                timer.Cancel();
+            else
+                expected.Add((when, i));
+        }
+        loop.CallAt(100, loop.Stop);
+
+        loop.RunForever();
+
+        Assert.Equal(expected.OrderBy(e => e.When).ThenBy(e => e.Order).Select(e => e.Order), fired);
+    }
+
+    [Fact]
     public void CallLater_TimeSpanOverload_UsesSeconds()
     {
         var loop = NewLoop();

@@ -1,6 +1,6 @@
 namespace Asyncio.Internal;
 
-/// <summary>The loop's scheduled timers: a binary min-heap ordered by (deadline, sequence).</summary>
+/// <summary>The loop's scheduled timers: a 4-ary min-heap ordered by (deadline, sequence).</summary>
 /// <remarks>
 /// <para>The sequence number is the order of scheduling, so equal deadlines fire in the order they
 /// were scheduled: asyncio leaves that order undefined, we promise it. Cancelled timers stay in
@@ -10,9 +10,17 @@ namespace Asyncio.Internal;
 /// <para>Entries are structs that carry their (deadline, sequence) key beside the handle: sifting
 /// compares keys within the array and never follows a reference, which keeps a heap of
 /// 100,000s of timers cache-friendly.</para>
+/// <para>Why four children per node rather than two (as .NET's <c>PriorityQueue</c>): popping is
+/// bound by cache misses in the lower levels, not by comparisons. A 4-ary heap is half as deep
+/// (9 levels instead of 18 for 200,000 timers) and a node's four children are adjacent
+/// (96 bytes, two cache lines), so each level costs about one miss instead of one per level of
+/// twice as many.</para>
 /// </remarks>
 internal sealed class TimerHeap
 {
+    private const int Arity = 4;
+    private const int Log2Arity = 2;
+
     private struct Entry
     {
         public double When;
@@ -30,32 +38,39 @@ internal sealed class TimerHeap
     /// <summary>The earliest deadline, read without touching the handle.</summary>
     public double PeekWhen() => _heap[0].When;
 
-    public void Push(TimerHandle timer)
+    /// <summary>Adds <paramref name="timer"/>; <paramref name="sequence"/> orders it after every timer with the same deadline pushed before.</summary>
+    public void Push(TimerHandle timer, long sequence)
     {
         if (_count == _heap.Length)
             Array.Resize(ref _heap, _heap.Length * 2);
-        var entry = new Entry { When = timer.When, Sequence = timer.Sequence, Timer = timer };
-        int i = _count++;
-        // Sift up: move parents down until the new entry's slot is found.
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Less(in entry, in _heap[parent]))
-                break;
-            _heap[i] = _heap[parent];
-            i = parent;
-        }
-        _heap[i] = entry;
+        var entry = new Entry { When = timer.When, Sequence = sequence, Timer = timer };
+        SiftUp(_count++, in entry);
     }
 
     public TimerHandle Pop()
     {
-        var top = _heap[0].Timer;
+        var heap = _heap;
+        var top = heap[0].Timer;
         int last = --_count;
-        var moved = _heap[last];
-        _heap[last] = default;
-        if (last > 0)
-            SiftDown(0, in moved, last);
+        var moved = heap[last];
+        heap[last] = default;
+        if (last == 0)
+            return top;
+        // Floyd's trick: the entry moved up from the end is among the latest, so it almost always
+        // goes back near the bottom. Rather than compare it with the smallest child at every level
+        // on the way down, move the hole at the root down to a leaf along the smallest children,
+        // then sift the moved entry up from there: one comparison fewer per level, and the way up
+        // is usually zero or one step.
+        int hole = 0;
+        while (true)
+        {
+            int child = SmallestChild(heap, hole, last);
+            if (child < 0)
+                break;
+            heap[hole] = heap[child];
+            hole = child;
+        }
+        SiftUp(hole, in moved);
         return top;
     }
 
@@ -73,7 +88,8 @@ internal sealed class TimerHeap
         }
         Array.Clear(_heap, kept, _count - kept);
         _count = kept;
-        for (int i = (kept >> 1) - 1; i >= 0; i--)
+        // Heapify bottom-up, from the last node that has a child.
+        for (int i = (kept - 2) >> Log2Arity; i >= 0; i--)
         {
             var entry = _heap[i];
             SiftDown(i, in entry, kept);
@@ -89,22 +105,50 @@ internal sealed class TimerHeap
         _count = 0;
     }
 
+    /// <summary>Moves parents down until <paramref name="item"/>'s slot, starting at the hole <paramref name="i"/>, is found.</summary>
+    private void SiftUp(int i, in Entry item)
+    {
+        var heap = _heap;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> Log2Arity;
+            if (!Less(in item, in heap[parent]))
+                break;
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = item;
+    }
+
+    /// <summary>Moves smaller children up until <paramref name="item"/>'s slot, starting at the hole <paramref name="i"/>, is found.</summary>
     private void SiftDown(int i, in Entry item, int count)
     {
         var heap = _heap;
         while (true)
         {
-            int child = 2 * i + 1;
-            if (child >= count)
-                break;
-            if (child + 1 < count && Less(in heap[child + 1], in heap[child]))
-                child++;
-            if (!Less(in heap[child], in item))
+            int child = SmallestChild(heap, i, count);
+            if (child < 0 || !Less(in heap[child], in item))
                 break;
             heap[i] = heap[child];
             i = child;
         }
         heap[i] = item;
+    }
+
+    /// <summary>The index of the smallest of node <paramref name="i"/>'s children among the first <paramref name="count"/> entries, or -1 for a leaf.</summary>
+    private static int SmallestChild(Entry[] heap, int i, int count)
+    {
+        int first = (i << Log2Arity) + 1;
+        if (first >= count)
+            return -1;
+        int end = Math.Min(first + Arity, count);
+        int best = first;
+        for (int child = first + 1; child < end; child++)
+        {
+            if (Less(in heap[child], in heap[best]))
+                best = child;
+        }
+        return best;
     }
 
     private static bool Less(in Entry a, in Entry b) =>
