@@ -129,7 +129,7 @@ public sealed partial class EventLoop
     {
         CheckClosed();
         CheckThread(operation);
-        var timer = new TimerHandle(this, when, callback, state) { InHeap = true };
+        var timer = new TimerHandle(this, when, callback, state);
         _timers.Push(timer, _timerSequence++);
         ObserverField?.TimerArmed(timer);
         return timer;
@@ -198,7 +198,7 @@ public sealed partial class EventLoop
     {
         while (_timers.Count > 0 && _timers.Peek().Cancelled)
         {
-            _timers.Pop().InHeap = false;
+            _timers.Pop().LeftHeap();
             _cancelledTimers--;
         }
     }

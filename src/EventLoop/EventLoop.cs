@@ -96,7 +96,7 @@ public sealed partial class EventLoop : IDisposable
         while (_timers.Count > 0 && _timers.PeekWhen() <= now)
         {
             var timer = _timers.Pop();
-            timer.InHeap = false;
+            timer.LeftHeap();
             if (timer.Cancelled)
             {
                 _cancelledTimers--;

@@ -80,22 +80,27 @@ public class Handle
 /// </remarks>
 public sealed class TimerHandle : Handle
 {
-    // Loop and When only, 56 bytes: the order of scheduling that breaks ties between equal
-    // deadlines lives in the heap entry, beside the deadline, where the heap compares it.
+    // Two fields of its own, 48 bytes: the order of scheduling that breaks ties between equal
+    // deadlines lives in the heap entry, beside the deadline, where the heap compares it; and
+    // the loop is kept only while the timer is in its heap, the one time Cancel needs it.
+    private EventLoop? _scheduledOn;
+
+    /// <summary>Made by the loop as it pushes the timer onto its heap.</summary>
     internal TimerHandle(EventLoop loop, double when, Action<object?> callback, object? state)
         : base(loop, callback, state)
     {
-        Loop = loop;
+        _scheduledOn = loop;
         When = when;
     }
-
-    internal EventLoop Loop { get; }
 
     /// <summary>The loop time at which the callback is due: asyncio's <c>handle.when()</c>.</summary>
     public double When { get; }
 
     /// <summary>True while the timer sits in the loop's heap (asyncio's <c>_scheduled</c>).</summary>
-    internal bool InHeap { get; set; }
+    internal bool InHeap => _scheduledOn is not null;
+
+    /// <summary>The loop popped the timer or dropped it from its heap.</summary>
+    internal void LeftHeap() => _scheduledOn = null;
 
     /// <summary>Cancels the timer; the loop drops it from its heap lazily. Idempotent.</summary>
     /// <remarks>asyncio: <c>TimerHandle.cancel()</c>.</remarks>
@@ -103,11 +108,10 @@ public sealed class TimerHandle : Handle
     {
         if (Cancelled)
             return;
-        if (InHeap)
-            Loop.CheckThread("TimerHandle.Cancel");
+        var loop = _scheduledOn;
+        loop?.CheckThread("TimerHandle.Cancel");
         base.Cancel();
-        if (InHeap)
-            Loop.OnTimerCancelled();
+        loop?.OnTimerCancelled();
     }
 
     /// <summary>asyncio's repr: <c>&lt;TimerHandle when=1.5 say()&gt;</c>.</summary>

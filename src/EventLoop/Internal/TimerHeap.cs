@@ -82,7 +82,7 @@ internal sealed class TimerHeap
         {
             var entry = _heap[i];
             if (entry.Timer.Cancelled)
-                entry.Timer.InHeap = false;
+                entry.Timer.LeftHeap();
             else
                 _heap[kept++] = entry;
         }
