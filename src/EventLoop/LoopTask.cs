@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -27,6 +28,7 @@ public class LoopTask : Future
     private bool _mustCancel;
     private bool _yieldedThisStep;
     private bool _foreignWait;
+    private bool _started; // _coroutine holds the method's Task from here on
     private int _cancelRequests;
     // A cancellation (or error) to throw at the next loop await of this task: how asyncio's
     // coro.throw() is done in C#, where an exception cannot be thrown into a suspended method.
@@ -268,14 +270,18 @@ public class LoopTask : Future
         }
         _coroutine = coroutine ?? Task.FromException(new InvalidOperationException(
             $"The function of {this} returned null instead of a Task."));
+        _started = true;
     }
 
     internal void EndStep()
     {
         if (Done)
             return;
-        if (_coroutine is not Task coroutine)
+        if (!_started)
             return;
+        // A flag test and an unchecked cast: a type test against Task would walk the state
+        // machine box's base types on every step.
+        var coroutine = Unsafe.As<Task>(_coroutine)!;
         if (coroutine.IsCompleted)
         {
             CompleteFrom(coroutine);
