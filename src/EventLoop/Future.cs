@@ -82,7 +82,7 @@ public abstract class Future
     internal string? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>What this Future stands for when a task waits on it (a lock, a queue), for dumps and deadlock reports.</summary>
-    internal object? Owner { get; set; }
+    internal virtual object? Owner => null;
 
     /// <summary>The loop this Future belongs to: asyncio's <c>fut.get_loop()</c>.</summary>
     public EventLoop Loop { get; }

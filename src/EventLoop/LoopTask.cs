@@ -30,9 +30,6 @@ public class LoopTask : Future
     private bool _foreignWait;
     private bool _started; // _coroutine holds the method's Task from here on
     private int _cancelRequests;
-    // A cancellation (or error) to throw at the next loop await of this task: how asyncio's
-    // coro.throw() is done in C#, where an exception cannot be thrown into a suspended method.
-    private Exception? _pendingException;
     private readonly long _number;
     // What few tasks need (a name read or given, a CancellationToken, a debug timestamp, a boxed
     // result), in a side object allocated on first use: a spawned task stays small.
@@ -40,6 +37,7 @@ public class LoopTask : Future
 
     private sealed class TaskRareState
     {
+        public Exception? PendingException;
         public string? Name;
         public CancellationTokenSource? CancellationSource;
         public double SuspendedAt = double.NaN;
@@ -47,6 +45,15 @@ public class LoopTask : Future
     }
 
     private TaskRareState TaskRare => _taskRare ??= new TaskRareState();
+
+    // A cancellation (or error) to throw at the next loop await of this task: how asyncio's
+    // coro.throw() is done in C#, where an exception cannot be thrown into a suspended method.
+    // Rare (a cancelled task), so kept in the side object.
+    private Exception? PendingException
+    {
+        get => _taskRare?.PendingException;
+        set { if (value is not null || _taskRare is not null) TaskRare.PendingException = value; }
+    }
 
     // The loop's list of pending tasks, intrusive so that creating a task allocates no node.
     internal LoopTask? PrevPending;
@@ -214,15 +221,15 @@ public class LoopTask : Future
     /// <summary>This task queued its own next step (a <c>Sleep(0)</c> or a post to its context).</summary>
     internal void OnYielded() => _yieldedThisStep = true;
 
-    internal void ThrowOnNextStep(Exception exception) => _pendingException = exception;
+    internal void ThrowOnNextStep(Exception exception) => PendingException = exception;
 
     /// <summary>Takes the exception to throw at this await, if a cancellation is pending.</summary>
-    internal bool HasPendingException => _pendingException is not null;
+    internal bool HasPendingException => PendingException is not null;
 
     internal Exception? TakePendingException()
     {
-        var pending = _pendingException;
-        _pendingException = null;
+        var pending = PendingException;
+        PendingException = null;
         return pending;
     }
 
@@ -238,7 +245,7 @@ public class LoopTask : Future
             // asyncio's __step: a task woken by its cancelled waiter keeps that CancelledError
             // (with the first message); only otherwise is a new one made.
             if (_waiter is not { Cancelled: true })
-                _pendingException ??= MakeCancelledError();
+                PendingException ??= MakeCancelledError();
             _mustCancel = false;
         }
         Loop.ObserverField?.TaskResumed(this, _waiter);
@@ -304,17 +311,17 @@ public class LoopTask : Future
         switch (coroutine.Status)
         {
             case TaskStatus.RanToCompletion:
-                if (_mustCancel || _pendingException is CancelledError)
+                if (_mustCancel || PendingException is CancelledError)
                 {
                     // asyncio: "Task is cancelled right before coro stops."
                     _mustCancel = false;
-                    _pendingException = null;
+                    PendingException = null;
                     Loop.TaskFinished(this);
                     CancelCore(StoredCancelMessage);
                 }
                 else
                 {
-                    _pendingException = null;
+                    PendingException = null;
                     Loop.TaskFinished(this);
                     SetResultFrom(coroutine);
                 }
@@ -333,7 +340,7 @@ public class LoopTask : Future
 
     private void CompleteWith(Exception exception)
     {
-        _pendingException = null;
+        PendingException = null;
         _mustCancel = false;
         if (exception is OperationCanceledException cancellation)
         {

@@ -37,9 +37,9 @@ internal sealed class WaiterQueue
     }
 
     /// <summary>asyncio's <c>deque.append(fut)</c>.</summary>
-    public void Enqueue(Future<bool> waiter)
+    public void Enqueue(WaiterFuture waiter)
     {
-        waiter.Owner = _owner;
+        waiter.SetOwner(_owner);
         if (_count == _items.Length)
             Grow();
         _items[(_head + _count) & (_items.Length - 1)] = waiter;

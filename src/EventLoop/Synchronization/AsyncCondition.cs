@@ -50,7 +50,7 @@ public sealed class AsyncCondition : IReleasable
     {
         if (!Locked)
             throw new InvalidOperationException("cannot wait on un-acquired lock");
-        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
         Release();
         try
         {

@@ -53,7 +53,7 @@ public sealed class AsyncEvent
 
     private async ValueTask<bool> WaitSlowAsync()
     {
-        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
         var waiters = _waiters ??= new WaiterQueue(this);
         waiters.Enqueue(waiter);
         try

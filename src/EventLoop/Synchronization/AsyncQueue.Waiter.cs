@@ -26,7 +26,7 @@ public partial class AsyncQueue<T>
     /// until then the ValueTask is pending, even after the Future is done. A ValueTask may be
     /// awaited once, so the token is always 0.</para>
     /// </remarks>
-    private sealed class Waiter : Future<bool>, IValueTaskSource<T>, IValueTaskSource, ITaskStep
+    private sealed class Waiter : WaiterFuture, IValueTaskSource<T>, IValueTaskSource, ITaskStep
     {
         private static readonly Action<object?> s_resume = static state => ((Waiter)state!).Resume();
         private static readonly SendOrPostCallback s_runContinuation = static state => ((Waiter)state!).RunContinuation();
@@ -114,7 +114,7 @@ public partial class AsyncQueue<T>
                     Complete(new QueueShutDownError());
                     return;
                 }
-                var next = new Future<bool>(Loop);
+                var next = new WaiterFuture(Loop);
                 Line.Enqueue(next);
                 _current = next;
                 AwaitFuture(next);

@@ -117,7 +117,7 @@ public partial class AsyncQueue<T>
     // self.full()` loop in put() and of the `while self.empty()` loop in get().
     private async ValueTask WaitInLineAsync(WaiterQueue line, bool asPutter)
     {
-        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
         line.Enqueue(waiter);
         try
         {

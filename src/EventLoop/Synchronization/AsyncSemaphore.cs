@@ -69,7 +69,7 @@ public class AsyncSemaphore : IReleasable
 
     private async ValueTask<bool> AcquireSlowAsync()
     {
-        var waiter = new Future<bool>(LoopBinding.Get(ref _loop, this));
+        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
         var waiters = _waiters ??= new WaiterQueue(this);
         waiters.Enqueue(waiter);
         try
