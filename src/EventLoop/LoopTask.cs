@@ -19,16 +19,38 @@ public class LoopTask : Future
 {
     // Invariant (asyncio tasks.py): while the task is pending, it either waits on _waiter (a loop
     // Future whose done-callback will step it), or a step of it is queued, or it waits on
-    // something outside the loop (_foreignWait), which will post its continuation to the
+    // something outside the loop (ForeignWait), which will post its continuation to the
     // task's context.
     // The method before the first step (a Func<Task>), the Task it returned after: one field
     // for both, since a task never needs the two at once.
     private object? _coroutine;
     private Future? _waiter;
-    private bool _mustCancel;
-    private bool _yieldedThisStep;
-    private bool _foreignWait;
-    private bool _started; // _coroutine holds the method's Task from here on
+    // Five yes/no facts in one byte rather than five bools: with the cancel count they fill one
+    // 8-byte slot, and a spawned task is 8 bytes smaller.
+    private TaskFlags _flags;
+
+    [Flags]
+    private enum TaskFlags : byte
+    {
+        None = 0,
+        MustCancel = 1,          // asyncio's _must_cancel
+        YieldedThisStep = 2,     // this step queued the task's next step itself (Sleep(0), a post)
+        ForeignWait = 4,         // suspended on something outside the loop, which will post back
+        Started = 8,             // _coroutine holds the method's Task from here on
+        QuietIfPending = 16,     // not reported when left pending at Close (asyncio's _log_destroy_pending = False)
+    }
+
+    private bool Has(TaskFlags flag) => (_flags & flag) != 0;
+
+    private void Set(TaskFlags flag, bool on) => _flags = on ? _flags | flag : _flags & ~flag;
+
+    private bool MustCancel { get => Has(TaskFlags.MustCancel); set => Set(TaskFlags.MustCancel, value); }
+
+    private bool YieldedThisStep { get => Has(TaskFlags.YieldedThisStep); set => Set(TaskFlags.YieldedThisStep, value); }
+
+    private bool ForeignWait { get => Has(TaskFlags.ForeignWait); set => Set(TaskFlags.ForeignWait, value); }
+
+    private bool Started { get => Has(TaskFlags.Started); set => Set(TaskFlags.Started, value); }
     private int _cancelRequests;
     private readonly long _number;
     // What few tasks need (a name read or given, a CancellationToken, a debug timestamp, a boxed
@@ -77,7 +99,11 @@ public class LoopTask : Future
     internal ExecutionContext? CapturedContext { get; }
 
     /// <summary>Whether closing the loop while this task is pending is reported (asyncio's <c>_log_destroy_pending</c>).</summary>
-    internal bool LogDestroyPending { get; set; } = true;
+    internal bool LogDestroyPending
+    {
+        get => !Has(TaskFlags.QuietIfPending);
+        set => Set(TaskFlags.QuietIfPending, !value);
+    }
 
     /// <summary>The task's name: asyncio's <c>get_name()</c>/<c>set_name()</c>; <c>Task-N</c> unless given.</summary>
     public string Name
@@ -138,7 +164,7 @@ public class LoopTask : Future
             CancelToken();
             return true;
         }
-        _mustCancel = true;
+        MustCancel = true;
         StoredCancelMessage = message;
         CancelToken();
         return true;
@@ -160,7 +186,7 @@ public class LoopTask : Future
             _cancelRequests--;
             if (_cancelRequests == 0)
             {
-                _mustCancel = false;
+                MustCancel = false;
                 if (_taskRare?.CancellationSource is { IsCancellationRequested: true })
                     _taskRare.CancellationSource = null;
             }
@@ -214,12 +240,12 @@ public class LoopTask : Future
     internal void OnAwaiting(Future future)
     {
         _waiter = future;
-        if (_mustCancel && future.Cancel(StoredCancelMessage))
-            _mustCancel = false;
+        if (MustCancel && future.Cancel(StoredCancelMessage))
+            MustCancel = false;
     }
 
     /// <summary>This task queued its own next step (a <c>Sleep(0)</c> or a post to its context).</summary>
-    internal void OnYielded() => _yieldedThisStep = true;
+    internal void OnYielded() => YieldedThisStep = true;
 
     internal void ThrowOnNextStep(Exception exception) => PendingException = exception;
 
@@ -235,22 +261,22 @@ public class LoopTask : Future
 
     internal void BeginStep()
     {
-        if (_foreignWait)
+        if (ForeignWait)
         {
-            _foreignWait = false;
+            ForeignWait = false;
             Loop.ForeignWaitEnded();
         }
-        if (_mustCancel)
+        if (MustCancel)
         {
             // asyncio's __step: a task woken by its cancelled waiter keeps that CancelledError
             // (with the first message); only otherwise is a new one made.
             if (_waiter is not { Cancelled: true })
                 PendingException ??= MakeCancelledError();
-            _mustCancel = false;
+            MustCancel = false;
         }
         Loop.ObserverField?.TaskResumed(this, _waiter);
         _waiter = null;
-        _yieldedThisStep = false;
+        YieldedThisStep = false;
     }
 
     /// <summary>The first step: call the method (asyncio: the first <c>coro.send(None)</c>).</summary>
@@ -277,14 +303,14 @@ public class LoopTask : Future
         }
         _coroutine = coroutine ?? Task.FromException(new InvalidOperationException(
             $"The function of {this} returned null instead of a Task."));
-        _started = true;
+        Started = true;
     }
 
     internal void EndStep()
     {
         if (Done)
             return;
-        if (!_started)
+        if (!Started)
             return;
         // A flag test and an unchecked cast: a type test against Task would walk the state
         // machine box's base types on every step.
@@ -294,10 +320,10 @@ public class LoopTask : Future
             CompleteFrom(coroutine);
             return;
         }
-        if (_waiter is null && !_yieldedThisStep)
+        if (_waiter is null && !YieldedThisStep)
         {
             // Suspended on something outside the loop (a .NET Task): it will post back.
-            _foreignWait = true;
+            ForeignWait = true;
             Loop.ForeignWaitStarted();
         }
         if (Loop.Debug)
@@ -311,10 +337,10 @@ public class LoopTask : Future
         switch (coroutine.Status)
         {
             case TaskStatus.RanToCompletion:
-                if (_mustCancel || PendingException is CancelledError)
+                if (MustCancel || PendingException is CancelledError)
                 {
                     // asyncio: "Task is cancelled right before coro stops."
-                    _mustCancel = false;
+                    MustCancel = false;
                     PendingException = null;
                     Loop.TaskFinished(this);
                     CancelCore(StoredCancelMessage);
@@ -341,7 +367,7 @@ public class LoopTask : Future
     private void CompleteWith(Exception exception)
     {
         PendingException = null;
-        _mustCancel = false;
+        MustCancel = false;
         if (exception is OperationCanceledException cancellation)
         {
             SavedCancelledError = cancellation as CancelledError ?? new CancelledError(null, cancellation);
