@@ -297,14 +297,16 @@ public sealed partial class EventLoop
             if (double.IsNaN(seconds))
                 return Task.FromException<T>(ThrowHelper.NaNError(nameof(timeout)));
             if (seconds <= 0)
-                return WaitForNow(ensureFuture(this, state));
+                return WaitForNow(ensureFuture, state);
         }
         return RunInTimeout(timeout is double d ? Time() + d : null, body, state);
     }
 
     /// <summary>wait_for with a timeout of zero or less: done now, or cancelled and then <see cref="TimeoutException"/>.</summary>
-    private async Task<T> WaitForNow<T>(IFuture<T> future)
+    /// <remarks>Makes the future inside the async method, so that an error doing so (a closed loop) faults the returned Task, as awaiting asyncio's coroutine raises it.</remarks>
+    private async Task<T> WaitForNow<T, TState>(Func<EventLoop, TState, IFuture<T>> ensureFuture, TState state)
     {
+        var future = ensureFuture(this, state);
         var plain = future.AsFuture();
         if (plain.Done)
             return future.Result();

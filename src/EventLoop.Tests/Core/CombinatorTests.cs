@@ -296,4 +296,16 @@ public class CombinatorTests : LoopTest
         RunOnce(loop);
         Assert.Equal("Timeout should be used inside a task", scope!.Exception!.InnerException!.Message);
     }
+
+    [Fact]
+    public void WaitFor_ZeroTimeout_OnClosedLoop_FaultsTheReturnedTaskInsteadOfThrowing()
+    {
+        // asyncio: wait_for(coro, 0) is a coroutine; making it never raises, awaiting it does.
+        var loop = NewLoop();
+        loop.Close();
+        Task<int> wait = loop.WaitFor(() => Task.FromResult(1), 0);
+        Assert.True(wait.IsFaulted);
+        var error = Assert.IsType<InvalidOperationException>(wait.Exception!.InnerException);
+        Assert.Equal("Event loop is closed", error.Message);
+    }
 }
