@@ -53,8 +53,9 @@ public class LoopTask : Future
     private bool Started { get => Has(TaskFlags.Started); set => Set(TaskFlags.Started, value); }
     private int _cancelRequests;
     private readonly long _number;
-    // What few tasks need (a name read or given, a CancellationToken, a debug timestamp, a boxed
-    // result), in a side object allocated on first use: a spawned task stays small.
+    // What few tasks need (a pending cancellation, a name read or given, a CancellationToken, a
+    // debug timestamp, a boxed result), in a side object allocated on first use: a spawned task
+    // stays small.
     private TaskRareState? _taskRare;
 
     private sealed class TaskRareState

@@ -286,4 +286,23 @@ public class LoopTaskTests : LoopTest
         Assert.Equal(20, loop.RunUntilComplete(task));
         Assert.Equal(["outer", "inner in T"], log);
     }
+
+    [Fact]
+    public void Result_OfUntypedTasks_IsEachMethodsOwn_WhateverTypeFinishedBefore()
+    {
+        // A task made from a Func<Task> still has the result of a method typed Task<T> (as every
+        // Python coroutine has one); the loop reads it through a per-type cache, which must
+        // follow the type of each finished method.
+        var loop = NewLoop();
+        async Task<int> Number() { await loop.Sleep(0); return 7; }
+        async Task Nothing() => await loop.Sleep(0);
+        async Task<string> Text() { await loop.Sleep(0); return "seven"; }
+        var tasks = new[]
+        {
+            loop.CreateTask(() => Number()), loop.CreateTask(() => Nothing()),
+            loop.CreateTask(() => Text()), loop.CreateTask(() => Number()), loop.CreateTask(() => Nothing()),
+        };
+        loop.RunUntilComplete(loop.Gather(tasks));
+        Assert.Equal(new object?[] { 7, null, "seven", 7, null }, tasks.Select(t => t.Result()).ToArray());
+    }
 }
