@@ -389,6 +389,20 @@ public abstract class Future
         }
     }
 
+    /// <summary>Registers internal work (a queue's waiter) that resumes as an <c>await</c> continuation would, without a delegate inside a task.</summary>
+    internal void OnAwait(ITaskStep step)
+    {
+        if (SynchronizationContext.Current is TaskContext taskContext && taskContext.Loop == Loop && !ReferenceEquals(taskContext.Task, this))
+        {
+            Loop.CheckThread("await");
+            AddCallback(WorkItem.Step(step, taskContext, WorkKind.TaskStep));
+            taskContext.Task.OnAwaiting(this);
+            return;
+        }
+        // Anywhere else, whatever an await does there; a delegate, off the hot path.
+        OnAwait(step.RunStep);
+    }
+
     /// <summary>This Future seen through the typed interface, its result boxed.</summary>
     internal IFuture<object?> AsTyped() => this as IFuture<object?> ?? new UntypedView(this);
 

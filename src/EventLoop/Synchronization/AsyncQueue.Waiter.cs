@@ -28,7 +28,6 @@ public partial class AsyncQueue<T>
     /// </remarks>
     private sealed class Waiter : WaiterFuture, IValueTaskSource<T>, IValueTaskSource, ITaskStep
     {
-        private static readonly Action<object?> s_resume = static state => ((Waiter)state!).Resume();
         private static readonly SendOrPostCallback s_runContinuation = static state => ((Waiter)state!).RunContinuation();
 
         private readonly AsyncQueue<T> _queue;
@@ -59,31 +58,10 @@ public partial class AsyncQueue<T>
         // asyncio's loop condition: `while self.full()` for put, `while self.empty()` for get.
         private bool MustWait => _isPutter ? _queue.Full : _queue.Empty;
 
-        // What `await future` does (Future.OnAwait), with Resume as the continuation: inside a
-        // task of this loop, Resume becomes the task's next step and the task waits on the
-        // Future, so cancelling the task cancels it.
-        private void AwaitFuture(Future<bool> future)
-        {
-            var loop = Loop;
-            loop.CheckThread("await");
-            var context = SynchronizationContext.Current;
-            if (context is TaskContext taskContext && taskContext.Loop == loop)
-            {
-                future.AddCallback(WorkItem.Step(this, taskContext, WorkKind.TaskStep));
-                taskContext.Task.OnAwaiting(future);
-            }
-            else if (context is null or LoopSynchronizationContext)
-            {
-                // Not inside a task: Resume runs as a plain callback on the loop.
-                future.AddCallback(new WorkItem(s_resume, this, WorkKind.StateAction));
-            }
-            else
-            {
-                // Rare: a foreign context or another loop's task. Future.OnAwait knows what an
-                // await does there; it takes an Action, so this one allocates a delegate.
-                future.OnAwait(Resume);
-            }
-        }
+        // What `await future` does, with Resume as the continuation: inside a task of this
+        // loop, Resume becomes the task's next step and the task waits on the Future, so
+        // cancelling the task cancels it.
+        private void AwaitFuture(Future<bool> future) => future.OnAwait(this);
 
         void ITaskStep.RunStep() => Resume();
 
