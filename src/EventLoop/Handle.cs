@@ -12,21 +12,25 @@ namespace Asyncio;
 /// </remarks>
 public class Handle
 {
-    // Every callback is stored as (Action<object?>, state): an Action is its own state behind a
-    // static invoker, so no closure is allocated for any overload.
+    // Every callback is handed over as (Action<object?>, state): an Action is its own state
+    // behind this static invoker, so no closure is allocated for any overload. (A Handle keeps
+    // the Action as its state and no callback at all; see the fields.)
     internal static readonly Action<object?> s_invokeAction = static s => ((Action)s!)();
 
     // A cancelled handle's callback is this no-op: then running it needs no test, and
     // "cancelled" needs no field of its own.
     private static readonly Action<object?> s_cancelled = static _ => { };
 
-    // Two fields, 32 bytes: the Handle is the one allocation of a public CallSoon.
-    private Action<object?> _callback;
+    // Two fields, 32 bytes: the Handle is the one allocation of a public CallSoon. A plain
+    // Action is stored as the state alone, with no callback (null): one reference written
+    // instead of two, so one GC write barrier fewer on the path every CallSoon takes.
+    private Action<object?>? _callback;
     private object? _state;
 
     internal Handle(EventLoop loop, Action<object?> callback, object? state)
     {
-        _callback = callback;
+        if (!ReferenceEquals(callback, s_invokeAction))
+            _callback = callback;
         _state = state;
         if (loop.Debug)
             SourceTracebacks.Capture(this);
@@ -50,8 +54,8 @@ public class Handle
     internal void Run()
     {
         var callback = _callback;
-        // Call a plain Action directly rather than through the static invoker: one delegate call.
-        if (ReferenceEquals(callback, s_invokeAction))
+        // A plain Action is called directly rather than through an invoker: one delegate call.
+        if (callback is null)
             Unsafe.As<Action>(_state!)();
         else
             callback(_state);
@@ -62,7 +66,7 @@ public class Handle
     {
         if (Cancelled)
             return "";
-        Delegate user = _callback == s_invokeAction ? (Delegate)_state! : _state is IStateBox box ? box.UserDelegate : _callback;
+        Delegate user = _callback is null ? (Delegate)_state! : _state is IStateBox box ? box.UserDelegate : _callback;
         return Naming.DescribeDelegate(user);
     }
 

@@ -48,9 +48,14 @@ internal sealed class ReadyQueue
 
     private void Grow()
     {
-        var bigger = new WorkItem[_items.Length * 2];
-        for (int i = 0; i < _count; i++)
-            bigger[i] = _items[(_head + i) & (_items.Length - 1)];
+        // Two block copies (head to the end, then the wrapped start) rather than an item at a
+        // time: a block copy marks the GC's cards in bulk instead of one write barrier per
+        // reference, which is what a million queued callbacks spent regrowing the queue.
+        var items = _items;
+        var bigger = new WorkItem[items.Length * 2];
+        int toEnd = Math.Min(_count, items.Length - _head);
+        Array.Copy(items, _head, bigger, 0, toEnd);
+        Array.Copy(items, 0, bigger, toEnd, _count - toEnd);
         _items = bigger;
         _head = 0;
     }
