@@ -51,7 +51,10 @@ internal sealed class TaskContext : SynchronizationContext
         var captured = Task.CapturedContext;
         if (captured is null || ReferenceEquals(captured, ExecutionContext.Capture()))
         {
-            RunStepRestoringContext(in item);
+            // The context stays installed after the step (see EventLoop._installedTaskContext).
+            // What the step's code changes, the async method builder puts back as it returns.
+            Task.Loop.EnterTaskContext(this);
+            RunStepCore(in item);
             return;
         }
         t_itemInContext = item;
@@ -73,27 +76,18 @@ internal sealed class TaskContext : SynchronizationContext
         context.RunStepCore(in item);
     };
 
-    private void RunStepRestoringContext(in WorkItem item)
-    {
-        var previousContext = Current;
-        SetSynchronizationContext(this);
-        try
-        {
-            RunStepCore(in item);
-        }
-        finally
-        {
-            SetSynchronizationContext(previousContext);
-        }
-    }
-
     /// <summary>The step itself, with this context installed: the task is current while its method runs.</summary>
+    /// <remarks>
+    /// The task stays current after the step, as its context stays installed: the loop clears
+    /// both before anything that is not a step runs (<see cref="EventLoop.LeaveTask"/>), and the
+    /// next step of the same task need not write the field again (a GC write barrier).
+    /// </remarks>
     private void RunStepCore(in WorkItem item)
     {
         var task = Task;
         var loop = task.Loop;
-        var previousTask = loop.CurrentTaskField;
-        loop.CurrentTaskField = task;
+        if (!ReferenceEquals(loop.CurrentTaskField, task))
+            loop.CurrentTaskField = task;
         task.BeginStep();
         try
         {
@@ -101,7 +95,6 @@ internal sealed class TaskContext : SynchronizationContext
         }
         finally
         {
-            loop.CurrentTaskField = previousTask;
             task.EndStep();
         }
     }

@@ -35,7 +35,8 @@ internal enum WorkKind : byte
 /// A struct of two references and a kind (24 bytes), so that queueing and dispatching allocate
 /// nothing and copy little: every reference stored into the ready queue's array costs a GC write
 /// barrier. A step of a task carries the task's context in <see cref="State"/>: dispatch then
-/// makes that task current and installs its SynchronizationContext around the call.
+/// makes that task current and installs its SynchronizationContext (both left in place
+/// for the task's next step; see <c>EventLoop.LeaveTask</c>).
 /// </remarks>
 internal readonly struct WorkItem
 {
