@@ -37,6 +37,7 @@ public sealed partial class EventLoop
         _unobserved.Clear();
         foreach (var task in AllTasks())
         {
+            task.DropPendingException();
             if (task.LogDestroyPending)
                 CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { Task = task, SourceTraceback = task.SourceTraceback });
         }

@@ -31,6 +31,9 @@ public enum FutureState
 public abstract class Future
 {
     private FutureState _state;
+    // Finished with an exception: a state of its own inside, shown as Finished outside, so that
+    // "finished with a result" (the fast path of every await) is one compare of _state.
+    private const FutureState Failed = (FutureState)3;
     // The first done-callback lives inline; the others go to a list in the side object. Order
     // of addition is the order of scheduling: _first always precedes the list's items.
     private WorkItem _first;
@@ -88,7 +91,7 @@ public abstract class Future
     public EventLoop Loop { get; }
 
     /// <summary>Pending, cancelled or finished: asyncio's <c>fut._state</c>.</summary>
-    public FutureState State => _state;
+    public FutureState State => _state == Failed ? FutureState.Finished : _state;
 
     /// <summary>Whether the Future has a result, an exception, or was cancelled: asyncio's <c>fut.done()</c>.</summary>
     public bool Done => _state != FutureState.Pending;
@@ -124,7 +127,7 @@ public abstract class Future
     {
         if (_state == FutureState.Cancelled)
             throw MakeCancelledError();
-        if (_state != FutureState.Finished)
+        if (_state == FutureState.Pending)
             ThrowHelper.InvalidState("Exception is not set.");
         _exceptionUnobserved = false;
         return StoredException;
@@ -188,7 +191,7 @@ public abstract class Future
     {
         FutureState.Pending => " pending",
         FutureState.Cancelled => " cancelled",
-        _ when StoredException is { } exception => " finished exception=" + Naming.ExceptionRepr(exception),
+        Failed => " finished exception=" + Naming.ExceptionRepr(StoredException!),
         _ => " finished result=" + Naming.Repr(BoxedResult),
     };
 
@@ -221,7 +224,7 @@ public abstract class Future
         ThrowIfAlreadyDone();
         Loop.CheckThread("SetException");
         Rare.Exception = exception;
-        _state = FutureState.Finished;
+        _state = Failed;
         _exceptionUnobserved = true;
         Loop.TrackUnobserved(this);
         if (Loop.ObserverField is not null)
@@ -273,7 +276,7 @@ public abstract class Future
     /// <summary>Throws what <c>result()</c> would throw; returns when the Future finished with a result.</summary>
     internal void ThrowIfNotSuccessful()
     {
-        if (_state == FutureState.Finished && StoredException is null)
+        if (_state == FutureState.Finished)
             return;
         ThrowNotSuccessful();
     }
@@ -282,7 +285,7 @@ public abstract class Future
     {
         if (_state == FutureState.Cancelled)
             throw MakeCancelledError();
-        if (_state != FutureState.Finished)
+        if (_state == FutureState.Pending)
             ThrowHelper.InvalidState("Result is not set.");
         _exceptionUnobserved = false;
         ExceptionDispatchInfo.Throw(StoredException!);
@@ -367,6 +370,13 @@ public abstract class Future
                 loop.EnqueueReady(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
                 return;
             }
+            if (LoopTask.AnyPendingException && task.HasPendingException)
+            {
+                // A cancellation that arrived while the task awaited a .NET Task is thrown at
+                // this await: resume at once to throw it, rather than wait for this Future.
+                loop.EnqueueReady(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
+                return;
+            }
             AddCallback(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
             task.OnAwaiting(this);
         }
@@ -392,7 +402,8 @@ public abstract class Future
     /// <summary>Registers internal work (a queue's waiter) that resumes as an <c>await</c> continuation would, without a delegate inside a task.</summary>
     internal void OnAwait(ITaskStep step)
     {
-        if (SynchronizationContext.Current is TaskContext taskContext && taskContext.Loop == Loop && !ReferenceEquals(taskContext.Task, this))
+        if (SynchronizationContext.Current is TaskContext taskContext && taskContext.Loop == Loop && !ReferenceEquals(taskContext.Task, this)
+            && !(LoopTask.AnyPendingException && taskContext.Task.HasPendingException))
         {
             Loop.CheckThread("await");
             AddCallback(WorkItem.Step(step, taskContext, WorkKind.TaskStep));
@@ -416,9 +427,9 @@ public abstract class Future
     /// <summary>What <c>GetResult</c> of an awaiter does: a cancellation requested while the task was suspended lands here first.</summary>
     internal void GetResultForAwait()
     {
-        // Fast path, the await of a Future finished with a result (no side object: no exception)
-        // by a task with no cancellation waiting to be thrown: two loads and a field test.
-        if (_state == FutureState.Finished && _rare is null && Loop.CurrentTaskField is { HasPendingException: false })
+        // Fast path, the await of a Future finished with a result while no task has a
+        // cancellation waiting to be thrown: two independent loads.
+        if (_state == FutureState.Finished && !LoopTask.AnyPendingException)
             return;
         Loop.ThrowIfPendingForCurrentTask();
         ThrowIfNotSuccessful();

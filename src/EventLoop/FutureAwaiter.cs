@@ -31,10 +31,23 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion
 /// <remarks>asyncio: <c>Future.__await__</c>; see <see cref="FutureAwaiter"/>.</remarks>
 public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
 {
-    // A Future<T> or a LoopTask<T>: the only two that make this awaiter.
+    // A Future<T> or a LoopTask<T>: the only two that make this awaiter, each saying which it
+    // is, so that GetResult reads the result field with no type test (the awaiter is inlined
+    // into the awaiting method, where _ofTask is a constant).
     private readonly Future _future;
+    private readonly bool _ofTask;
 
-    internal FutureAwaiter(Future future) => _future = future;
+    internal FutureAwaiter(Future<T> future)
+    {
+        _future = future;
+        _ofTask = false;
+    }
+
+    internal FutureAwaiter(LoopTask<T> task)
+    {
+        _future = task;
+        _ofTask = true;
+    }
 
     /// <summary>Whether the Future is done, so that <c>await</c> need not suspend.</summary>
     public bool IsCompleted => _future.Done;
@@ -43,8 +56,7 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
     public T GetResult()
     {
         _future.GetResultForAwait(); // throws unless finished with a result
-        // Read the field, no interface call (LoopTask<T> is sealed: the test is one compare).
-        return _future is LoopTask<T> task ? task.ResultValue : Unsafe.As<Future<T>>(_future).ResultValue;
+        return _ofTask ? Unsafe.As<LoopTask<T>>(_future).ResultValue : Unsafe.As<Future<T>>(_future).ResultValue;
     }
 
     /// <summary>Schedules <paramref name="continuation"/> for when the Future is done.</summary>

@@ -75,8 +75,36 @@ public class LoopTask : Future
     private Exception? PendingException
     {
         get => _taskRare?.PendingException;
-        set { if (value is not null || _taskRare is not null) TaskRare.PendingException = value; }
+        set
+        {
+            var rare = _taskRare;
+            if (value is null)
+            {
+                if (rare?.PendingException is null)
+                    return;
+                rare.PendingException = null;
+                Interlocked.Decrement(ref s_withPendingException);
+                return;
+            }
+            rare ??= TaskRare;
+            if (rare.PendingException is null)
+                Interlocked.Increment(ref s_withPendingException);
+            rare.PendingException = value;
+        }
     }
+
+    // How many tasks, in the whole process, hold an exception for their next loop await. Almost
+    // always zero, and then an await that does not suspend (a finished Future, the resumption
+    // of a Sleep(0)) need not look for the current task at all: one load instead of three
+    // dependent ones. Counted across loops and threads (hence Interlocked; a task's own thread
+    // always sees its own increment), and given back when a task finishes or its loop closes.
+    private static int s_withPendingException;
+
+    /// <summary>False when no task anywhere has an exception waiting for its next loop await (see <see cref="HasPendingException"/>).</summary>
+    internal static bool AnyPendingException => s_withPendingException != 0;
+
+    /// <summary>Drops the exception this task would have thrown at its next await: its loop is closing, it never runs again.</summary>
+    internal void DropPendingException() => PendingException = null;
 
     // The loop's list of pending tasks, intrusive so that creating a task allocates no node.
     internal LoopTask? PrevPending;

@@ -52,7 +52,10 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion
     public void GetResult()
     {
         if (_future is null)
-            _loop.ThrowIfPendingForCurrentTask();
+        {
+            if (LoopTask.AnyPendingException)
+                _loop.ThrowIfPendingForCurrentTask();
+        }
         else
             _future.GetResultForAwait();
     }
