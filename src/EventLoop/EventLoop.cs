@@ -20,7 +20,7 @@ public sealed partial class EventLoop : IDisposable
     [ThreadStatic]
     private static EventLoop? t_runningLoop;
 
-    private readonly ReadyQueue _ready = new();
+    private ReadyQueue _ready = new(); // a mutable struct: used in place, never copied
     private readonly TimerHeap _timers = new();
     private readonly Inbox _inbox = new();
     private readonly LoopClock _clock;
@@ -94,7 +94,7 @@ public sealed partial class EventLoop : IDisposable
 
         // 3. Move what other threads submitted to the ready queue, in arrival order. After
         //    blocking, so that work posted while we slept runs in this iteration.
-        _inbox.DrainTo(_ready);
+        _inbox.DrainTo(ref _ready);
 
         // 4. Read the clock once; move every due timer to the ready queue, earliest first,
         //    equal deadlines in scheduling order. Never early.

@@ -52,7 +52,7 @@ internal sealed class Inbox
     }
 
     /// <summary>Moves every posted item to <paramref name="ready"/>, in arrival order.</summary>
-    public int DrainTo(ReadyQueue ready)
+    public int DrainTo(ref ReadyQueue ready)
     {
         if (_published == 0)
             return 0;

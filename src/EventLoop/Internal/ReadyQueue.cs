@@ -2,42 +2,41 @@ using System.Diagnostics;
 
 namespace Asyncio.Internal;
 
-/// <summary>The loop's FIFO of ready work: a linked list of fixed-size segments of structs.</summary>
+/// <summary>The loop's FIFO of ready work: fixed-size segments of structs, kept inside the loop object.</summary>
 /// <remarks>
 /// <para>Segments rather than one ring buffer that doubles: a burst of a million callbacks
 /// never copies what is queued, never makes one array on the large object heap, and costs 24
-/// bytes per item instead of the 48 that doubling averages. It also spares the GC: every
-/// young Handle stored into a large, old array marks a card that each gen0 collection must
-/// scan again, while a segment is young itself when it is filled.</para>
-/// <para>Invariant: the live items are <c>_head.Items[_headIndex..]</c>, the full segments after
-/// it, and <c>_tail.Items[..<see cref="_tailIndex"/>]</c> (one segment when <c>_head == _tail</c>);
-/// a dequeued slot is cleared so the queue holds no garbage. One emptied segment is kept for
-/// reuse, so a loop whose queue stays under a segment or two allocates nothing.</para>
+/// bytes per item instead of the 48 that doubling averages.</para>
+/// <para>A mutable struct, a field of <see cref="EventLoop"/> (never copied: always used in
+/// place, or passed by <see langword="ref"/>): the item slots are then two dependent loads
+/// from the loop (its field, the array) instead of four (the queue object, its segment, the
+/// array), on the path every callback takes twice.</para>
+/// <para>Invariant: the live items are <c>_headItems[_headIndex..]</c>, the full segments in
+/// <c>_following</c> and <c>_tailItems[.._tailIndex]</c>; when <c>_following</c> is empty the
+/// head and the tail are one segment, <c>_headItems[_headIndex.._tailIndex]</c>. A dequeued
+/// slot is cleared so the queue holds no garbage. One emptied segment is kept for reuse, so a
+/// loop whose queue stays under a segment or two allocates nothing.</para>
 /// </remarks>
-internal sealed class ReadyQueue
+internal struct ReadyQueue
 {
     // 1,024 items of 24 bytes: 24 KB, under the large object heap's 85,000-byte threshold.
     internal const int SegmentSize = 1024;
 
-    private sealed class Segment
-    {
-        public readonly WorkItem[] Items = new WorkItem[SegmentSize];
-        public Segment? Next;
-    }
-
-    private Segment _head;
-    private Segment _tail;
+    private WorkItem[] _headItems;
+    private WorkItem[] _tailItems;
     private int _headIndex;
     private int _tailIndex;
     private int _count;
-    private Segment? _spare;
+    // The segments after the head, the tail last; touched only at segment boundaries.
+    private Queue<WorkItem[]>? _following;
+    private WorkItem[]? _spare;
 
     public ReadyQueue()
     {
-        _head = _tail = new Segment();
+        _headItems = _tailItems = new WorkItem[SegmentSize];
     }
 
-    public int Count => _count;
+    public readonly int Count => _count;
 
     public void Enqueue(in WorkItem item)
     {
@@ -47,7 +46,7 @@ internal sealed class ReadyQueue
             AddSegment();
             index = 0;
         }
-        _tail.Items[index] = item;
+        _tailItems[index] = item;
         _tailIndex = index + 1;
         _count++;
     }
@@ -61,13 +60,14 @@ internal sealed class ReadyQueue
             DropHeadSegment();
             index = 0;
         }
-        var items = _head.Items;
+        var items = _headItems;
         var item = items[index];
         items[index] = default;
-        if (--_count == 0 && ReferenceEquals(_head, _tail))
+        if (--_count == 0)
         {
-            // Empty: start over at the front, so that a loop that never queues much stays in
-            // the first slots of one segment.
+            // Empty, so one segment: start over at its front, so that a loop that never
+            // queues much stays in the first slots of one segment.
+            Debug.Assert(ReferenceEquals(_headItems, _tailItems));
             _headIndex = 0;
             _tailIndex = 0;
         }
@@ -79,30 +79,21 @@ internal sealed class ReadyQueue
     }
 
     /// <summary>Drops everything queued (used by <c>Close</c>).</summary>
-    public void Clear()
-    {
-        _head = _tail = new Segment();
-        _headIndex = 0;
-        _tailIndex = 0;
-        _count = 0;
-        _spare = null;
-    }
+    public void Clear() => this = new ReadyQueue();
 
     private void AddSegment()
     {
-        var segment = _spare ?? new Segment();
+        var segment = _spare ?? new WorkItem[SegmentSize];
         _spare = null;
-        _tail.Next = segment;
-        _tail = segment;
+        (_following ??= new Queue<WorkItem[]>()).Enqueue(segment);
+        _tailItems = segment;
         _tailIndex = 0;
     }
 
     private void DropHeadSegment()
     {
-        var emptied = _head;
-        _head = emptied.Next!;
-        emptied.Next = null;
-        _spare = emptied; // its slots were cleared as they were dequeued
+        _spare = _headItems; // its slots were cleared as they were dequeued
+        _headItems = _following!.Dequeue();
         _headIndex = 0;
     }
 }
