@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
@@ -182,6 +183,24 @@ public sealed partial class EventLoop : IDisposable
         if (CurrentTaskField is not null)
             LeaveTask();
         Invoke(in item);
+    }
+
+    /// <summary>Whether <paramref name="context"/> (the thread's current one) is the context of one of this loop's tasks.</summary>
+    /// <remarks>
+    /// First against the context this loop installed, one compare with no load through the
+    /// context (always so in a task's step); else by type, for a task's context installed by
+    /// .NET's ExecutionContext.Run, whose restore this loop does not track.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsInstalledTaskContext(SynchronizationContext? context, [NotNullWhen(true)] out TaskContext? taskContext)
+    {
+        if (context is not null && ReferenceEquals(context, _installedTaskContext))
+        {
+            taskContext = _installedTaskContext;
+            return true;
+        }
+        taskContext = context as TaskContext;
+        return taskContext is not null && taskContext.Loop == this;
     }
 
     /// <summary>Makes <paramref name="context"/> the thread's SynchronizationContext, unless it is already.</summary>

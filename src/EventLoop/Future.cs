@@ -360,7 +360,7 @@ public abstract class Future
         var loop = Loop;
         loop.CheckThread("await");
         var context = SynchronizationContext.Current;
-        if (context is TaskContext taskContext && taskContext.Loop == loop)
+        if (loop.IsInstalledTaskContext(context, out var taskContext))
         {
             var task = taskContext.Task;
             if (ReferenceEquals(task, this))
@@ -402,7 +402,7 @@ public abstract class Future
     /// <summary>Registers internal work (a queue's waiter) that resumes as an <c>await</c> continuation would, without a delegate inside a task.</summary>
     internal void OnAwait(ITaskStep step)
     {
-        if (SynchronizationContext.Current is TaskContext taskContext && taskContext.Loop == Loop && !ReferenceEquals(taskContext.Task, this)
+        if (Loop.IsInstalledTaskContext(SynchronizationContext.Current, out var taskContext) && !ReferenceEquals(taskContext.Task, this)
             && !(LoopTask.AnyPendingException && taskContext.Task.HasPendingException))
         {
             Loop.CheckThread("await");
