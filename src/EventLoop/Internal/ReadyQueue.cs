@@ -5,8 +5,10 @@ namespace Asyncio.Internal;
 /// <summary>The loop's FIFO of ready work: fixed-size segments of structs, kept inside the loop object.</summary>
 /// <remarks>
 /// <para>Segments rather than one ring buffer that doubles: a burst of a million callbacks
-/// never copies what is queued, never makes one array on the large object heap, and costs 24
-/// bytes per item instead of the 48 that doubling averages.</para>
+/// never copies what is queued, and costs 24 bytes per item instead of the 48 that doubling
+/// averages. Each new segment is four times the last, from 64 items up to 4,096 (96 KB, on the
+/// large object heap, which the GC never copies: a burst's segments stay where they are while
+/// the young Handles in them are promoted, instead of being copied twice with them).</para>
 /// <para>A mutable struct, a field of <see cref="EventLoop"/> (never copied: always used in
 /// place, or passed by <see langword="ref"/>): the item slots are then two dependent loads
 /// from the loop (its field, the array) instead of four (the queue object, its segment, the
@@ -14,13 +16,16 @@ namespace Asyncio.Internal;
 /// <para>Invariant: the live items are <c>_headItems[_headIndex..]</c>, the full segments in
 /// <c>_following</c> and <c>_tailItems[.._tailIndex]</c>; when <c>_following</c> is empty the
 /// head and the tail are one segment, <c>_headItems[_headIndex.._tailIndex]</c>. A dequeued
-/// slot is cleared so the queue holds no garbage. One emptied segment is kept for reuse, so a
-/// loop whose queue stays under a segment or two allocates nothing.</para>
+/// slot is cleared so the queue holds no garbage. Emptied segments of the largest size are kept
+/// for reuse (as a ring buffer keeps its capacity): a loop allocates segments only when its
+/// queue grows past the largest it has held, so a loop that spawns 100,000 tasks at a time
+/// allocates no queue memory after the first time.</para>
 /// </remarks>
 internal struct ReadyQueue
 {
-    // 1,024 items of 24 bytes: 24 KB, under the large object heap's 85,000-byte threshold.
-    internal const int SegmentSize = 1024;
+    // A loop starts with 64 slots (1.5 KB); a burst grows the segments to 4,096 slots.
+    internal const int FirstSegmentSize = 64;
+    internal const int MaxSegmentSize = 4096;
 
     private WorkItem[] _headItems;
     private WorkItem[] _tailItems;
@@ -29,11 +34,12 @@ internal struct ReadyQueue
     private int _count;
     // The segments after the head, the tail last; touched only at segment boundaries.
     private Queue<WorkItem[]>? _following;
-    private WorkItem[]? _spare;
+    // Emptied segments of MaxSegmentSize, for reuse.
+    private Stack<WorkItem[]>? _spares;
 
     public ReadyQueue()
     {
-        _headItems = _tailItems = new WorkItem[SegmentSize];
+        _headItems = _tailItems = new WorkItem[FirstSegmentSize];
     }
 
     public readonly int Count => _count;
@@ -41,12 +47,13 @@ internal struct ReadyQueue
     public void Enqueue(in WorkItem item)
     {
         int index = _tailIndex;
-        if (index == SegmentSize)
+        var items = _tailItems;
+        if (index == items.Length)
         {
-            AddSegment();
+            items = AddSegment();
             index = 0;
         }
-        _tailItems[index] = item;
+        items[index] = item;
         _tailIndex = index + 1;
         _count++;
     }
@@ -55,12 +62,12 @@ internal struct ReadyQueue
     {
         Debug.Assert(_count > 0, "dequeue from an empty ready queue");
         int index = _headIndex;
-        if (index == SegmentSize)
+        var items = _headItems;
+        if (index == items.Length)
         {
-            DropHeadSegment();
+            items = DropHeadSegment();
             index = 0;
         }
-        var items = _headItems;
         var item = items[index];
         items[index] = default;
         if (--_count == 0)
@@ -81,19 +88,23 @@ internal struct ReadyQueue
     /// <summary>Drops everything queued (used by <c>Close</c>).</summary>
     public void Clear() => this = new ReadyQueue();
 
-    private void AddSegment()
+    private WorkItem[] AddSegment()
     {
-        var segment = _spare ?? new WorkItem[SegmentSize];
-        _spare = null;
+        var segment = _spares is { Count: > 0 } spares
+            ? spares.Pop()
+            : new WorkItem[Math.Min(_tailItems.Length * 4, MaxSegmentSize)];
         (_following ??= new Queue<WorkItem[]>()).Enqueue(segment);
         _tailItems = segment;
         _tailIndex = 0;
+        return segment;
     }
 
-    private void DropHeadSegment()
+    private WorkItem[] DropHeadSegment()
     {
-        _spare = _headItems; // its slots were cleared as they were dequeued
+        if (_headItems.Length == MaxSegmentSize)
+            (_spares ??= new Stack<WorkItem[]>()).Push(_headItems); // its slots were cleared as they were dequeued
         _headItems = _following!.Dequeue();
         _headIndex = 0;
+        return _headItems;
     }
 }
