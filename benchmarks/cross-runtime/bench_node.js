@@ -7,7 +7,8 @@
 // ms; the delays are the same fixed-seed values as the other runners, rounded up to whole ms)
 // and clearTimeout; a task is an async function; a Future is a Promise with its resolve
 // function; asyncio.Queue(1) is a minimal promise-based bounded queue (Node has none built in).
-// Each workload runs once to warm up (the JIT), then once measured; ns_per_op is wall time per
+// Each workload runs again and again for half a second to warm up (the JIT; the same rule as
+// the C# runner's), then once measured; ns_per_op is wall time per
 // operation, except w2_fire_cpu (process CPU time per timer).
 'use strict';
 
@@ -179,30 +180,38 @@ function emit(workload, ns, ops) {
 }
 const wanted = (...names) => !only || names.some((x) => only.has(x));
 
+// Runs the workload until half a second has passed (at least once).
+async function warmUp(run) {
+  const started = performance.now();
+  do {
+    await run();
+  } while (performance.now() - started < 500);
+}
+
 async function main() {
   const timerDelays = delays(200000);
   if (wanted('w1_chain')) {
-    await w1Chain(n(1000000));
+    await warmUp(() => w1Chain(n(1000000)));
     emit('w1_chain', await w1Chain(n(1000000)), n(1000000));
   }
   if (wanted('w1_queued')) {
-    await w1Queued(n(1000000));
+    await warmUp(() => w1Queued(n(1000000)));
     emit('w1_queued', await w1Queued(n(1000000)), n(1000000));
   }
   if (wanted('w2_fire_cpu', 'w2_fire_wall')) {
-    await w2Fire(timerDelays);
+    await warmUp(() => w2Fire(timerDelays));
     const [wall, cpu] = await w2Fire(timerDelays);
     emit('w2_fire_cpu', cpu, timerDelays.length);
     emit('w2_fire_wall', wall, timerDelays.length);
   }
   if (wanted('w2_cancel')) {
-    await w2Cancel(timerDelays);
+    await warmUp(() => w2Cancel(timerDelays));
     emit('w2_cancel', await w2Cancel(timerDelays), timerDelays.length);
   }
   for (const [name, base] of [['w3_spawn', 100000], ['w4_futures', 200000], ['w4_queue', 200000],
     ['w5_await_done', 1000000], ['w5_sleep0', 1000000]]) {
     if (!wanted(name)) continue;
-    await timed(coroutines[name](n(base)));
+    await warmUp(() => timed(coroutines[name](n(base))));
     emit(name, await timed(coroutines[name](n(base))), n(base));
   }
 }
