@@ -35,7 +35,7 @@ public sealed partial class EventLoop
     internal void YieldTo(Action continuation)
     {
         var context = SynchronizationContext.Current;
-        if (IsInstalledTaskContext(context, out var taskContext))
+        if (IsOwnTaskContext(context, out var taskContext))
         {
             taskContext.Task.OnYielded();
             _ready.Enqueue(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));

@@ -66,8 +66,7 @@ public sealed partial class EventLoop
 
     private void ReportCallbackError(in WorkItem item, Exception exception)
     {
-        if (CurrentTaskField is not null)
-            LeaveTask(); // the handler runs outside any task, even when a task's step threw
+        LeaveTask(); // the handler runs outside any task, even when a task's step threw
         var handle = item.Kind == WorkKind.Handle ? (Handle)item.Callback : new ReportHandle(this, item.Describe());
         CallExceptionHandler(new ExceptionContext("Exception in callback " + handle.DescribeForReport())
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -127,7 +128,15 @@ public sealed partial class EventLoop
     internal void ForeignWaitEnded() => _foreignWaits--;
 
     /// <summary>At an await's resumption: throw the cancellation requested while the current task was suspended.</summary>
+    /// <remarks>When no task anywhere holds one (almost always), one static load and no search for the current task.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void ThrowIfPendingForCurrentTask()
+    {
+        if (LoopTask.AnyPendingException)
+            ThrowPendingForCurrentTask();
+    }
+
+    private void ThrowPendingForCurrentTask()
     {
         // A Future of another loop resumes a task whose own loop is the current one.
         var task = CurrentTaskField ?? (SynchronizationContext.Current as TaskContext)?.Task;

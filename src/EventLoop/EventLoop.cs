@@ -117,8 +117,7 @@ public sealed partial class EventLoop : IDisposable
                 _ready.Enqueue(new WorkItem(timer, null, WorkKind.Handle));
                 if (ObserverField is { } observer)
                 {
-                    if (CurrentTaskField is not null)
-                        LeaveTask();
+                    LeaveTask();
                     observer.TimerFired(timer);
                 }
             }
@@ -151,8 +150,7 @@ public sealed partial class EventLoop : IDisposable
     /// <remarks>Apart from the plain loop so that the common case pays for neither.</remarks>
     private void RunReadyWatched(int count)
     {
-        if (CurrentTaskField is not null)
-            LeaveTask();
+        LeaveTask();
         ObserverField?.IterationStarted(this, count, _timers.Count);
         for (int i = 0; i < count; i++)
         {
@@ -167,8 +165,7 @@ public sealed partial class EventLoop : IDisposable
             {
                 ReportCallbackError(in item, exception);
             }
-            if (CurrentTaskField is not null)
-                LeaveTask(); // the hooks and the slow-callback report run outside any task
+            LeaveTask(); // the hooks and the slow-callback report run outside any task
             if (_debug)
                 ReportIfSlow(in item, started);
             ObserverField?.CallbackFinished(this, new CallbackInfo(in item));
@@ -185,8 +182,7 @@ public sealed partial class EventLoop : IDisposable
             Unsafe.As<TaskContext>(item.State)!.RunStep(in item);
             return;
         }
-        if (CurrentTaskField is not null)
-            LeaveTask();
+        LeaveTask();
         Invoke(in item);
     }
 
@@ -197,7 +193,7 @@ public sealed partial class EventLoop : IDisposable
     /// .NET's ExecutionContext.Run, whose restore this loop does not track.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool IsInstalledTaskContext(SynchronizationContext? context, [NotNullWhen(true)] out TaskContext? taskContext)
+    internal bool IsOwnTaskContext(SynchronizationContext? context, [NotNullWhen(true)] out TaskContext? taskContext)
     {
         if (context is not null && ReferenceEquals(context, _installedTaskContext))
         {
@@ -218,8 +214,16 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    /// <summary>Ends what the last step left behind: no task is current, the loop's own SynchronizationContext is installed.</summary>
+    /// <summary>Ends what the last step left behind, if anything: no task is current, the loop's own SynchronizationContext is installed.</summary>
+    /// <remarks>One field test when the last thing run was not a step (a step always leaves its task current).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void LeaveTask()
+    {
+        if (CurrentTaskField is not null)
+            LeaveTaskCore();
+    }
+
+    private void LeaveTaskCore()
     {
         CurrentTaskField = null;
         if (_installedTaskContext is not null)
@@ -340,8 +344,6 @@ public sealed partial class EventLoop : IDisposable
         _threadId = Environment.CurrentManagedThreadId;
         t_runningLoop = this;
         SynchronizationContext.SetSynchronizationContext(_loopContext);
-        _installedTaskContext = null;
-        CurrentTaskField = null;
         try
         {
             while (true)

@@ -360,7 +360,7 @@ public abstract class Future
         var loop = Loop;
         loop.CheckThread("await");
         var context = SynchronizationContext.Current;
-        if (loop.IsInstalledTaskContext(context, out var taskContext))
+        if (loop.IsOwnTaskContext(context, out var taskContext))
         {
             var task = taskContext.Task;
             if (ReferenceEquals(task, this))
@@ -370,7 +370,7 @@ public abstract class Future
                 loop.EnqueueReady(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
                 return;
             }
-            if (LoopTask.AnyPendingException && task.HasPendingException)
+            if (task.HasPendingException)
             {
                 // A cancellation that arrived while the task awaited a .NET Task is thrown at
                 // this await: resume at once to throw it, rather than wait for this Future.
@@ -402,8 +402,8 @@ public abstract class Future
     /// <summary>Registers internal work (a queue's waiter) that resumes as an <c>await</c> continuation would, without a delegate inside a task.</summary>
     internal void OnAwait(ITaskStep step)
     {
-        if (Loop.IsInstalledTaskContext(SynchronizationContext.Current, out var taskContext) && !ReferenceEquals(taskContext.Task, this)
-            && !(LoopTask.AnyPendingException && taskContext.Task.HasPendingException))
+        if (Loop.IsOwnTaskContext(SynchronizationContext.Current, out var taskContext) && !ReferenceEquals(taskContext.Task, this)
+            && !taskContext.Task.HasPendingException)
         {
             Loop.CheckThread("await");
             AddCallback(WorkItem.Step(step, taskContext, WorkKind.TaskStep));

@@ -278,8 +278,8 @@ public class LoopTask : Future
 
     internal void ThrowOnNextStep(Exception exception) => PendingException = exception;
 
-    /// <summary>Takes the exception to throw at this await, if a cancellation is pending.</summary>
-    internal bool HasPendingException => PendingException is not null;
+    /// <summary>Whether this task holds an exception for its next loop await; one static load when no task anywhere does.</summary>
+    internal bool HasPendingException => AnyPendingException && PendingException is not null;
 
     internal Exception? TakePendingException()
     {

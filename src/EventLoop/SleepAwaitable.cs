@@ -52,10 +52,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion
     public void GetResult()
     {
         if (_future is null)
-        {
-            if (LoopTask.AnyPendingException)
-                _loop.ThrowIfPendingForCurrentTask();
-        }
+            _loop.ThrowIfPendingForCurrentTask();
         else
             _future.GetResultForAwait();
     }
