@@ -6,7 +6,9 @@ namespace Asyncio.Benchmarks;
 /// <summary>
 /// W1: a chain of 1,000,000 <c>CallSoon</c> callbacks (each schedules the next, so each runs in
 /// its own loop iteration) and 1,000,000 queued up front (one iteration runs them all), each
-/// beside the floor, a bare ring buffer of delegates. Times are per callback.
+/// beside the floor, a bare ring buffer of delegates, and beside the floor plus a 32-byte
+/// handle allocated per callback (<see cref="HandleRing"/>): <c>call_soon</c> returns a Handle,
+/// so that allocation is part of any faithful loop's cost. Times are per callback.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -19,8 +21,10 @@ public class CallSoonBenchmarks
     private int _remaining;
     private EventLoop _loop = null!;
     private DelegateRing _ring = null!;
+    private HandleRing _handleRing = null!;
     private Action _loopStep = null!;
     private Action _ringStep = null!;
+    private Action _handleRingStep = null!;
     private Action _noop = null!;
 
     [GlobalSetup]
@@ -38,6 +42,11 @@ public class CallSoonBenchmarks
             if (--_remaining > 0)
                 _ring.Enqueue(_ringStep);
         };
+        _handleRingStep = () =>
+        {
+            if (--_remaining > 0)
+                _handleRing.Enqueue(_handleRingStep);
+        };
         _noop = () => _remaining--;
     }
 
@@ -47,6 +56,7 @@ public class CallSoonBenchmarks
         _loop?.Close();
         _loop = new EventLoop(Virtual);
         _ring = new DelegateRing();
+        _handleRing = new HandleRing();
         _remaining = N;
     }
 
@@ -55,6 +65,13 @@ public class CallSoonBenchmarks
     {
         _ring.Enqueue(_ringStep);
         _ring.RunAll();
+    }
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W1 chain")]
+    public void FloorWithHandle_Chain()
+    {
+        _handleRing.Enqueue(_handleRingStep);
+        _handleRing.RunAll();
     }
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W1 chain")]
@@ -70,6 +87,14 @@ public class CallSoonBenchmarks
         for (int i = 0; i < N; i++)
             _ring.Enqueue(_noop);
         _ring.RunAll();
+    }
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W1 queued")]
+    public void FloorWithHandle_Queued()
+    {
+        for (int i = 0; i < N; i++)
+            _handleRing.Enqueue(_noop);
+        _handleRing.RunAll();
     }
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W1 queued")]
