@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Asyncio.Internal;
 
 /// <summary>Binds a synchronisation primitive to the loop that first makes it wait: asyncio's <c>mixins._LoopBoundMixin</c>.</summary>
@@ -13,6 +15,23 @@ internal static class LoopBinding
         if (!ReferenceEquals(bound, running))
             throw new InvalidOperationException($"{owner} is bound to a different event loop");
         return running;
+    }
+
+    /// <summary>Like <see cref="Get"/>, but hands the error back, for a wait that reports it at its <c>await</c> (as the coroutine it is in asyncio would).</summary>
+    public static bool TryGet(ref EventLoop? bound, object owner, [NotNullWhen(true)] out EventLoop? loop, [NotNullWhen(false)] out Exception? error)
+    {
+        try
+        {
+            loop = Get(ref bound, owner);
+            error = null;
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            loop = null;
+            error = e;
+            return false;
+        }
     }
 
     /// <summary>Binds to <paramref name="loop"/> explicitly (used by adapters made before the loop runs).</summary>

@@ -13,7 +13,7 @@ namespace Asyncio;
 /// from another loop throws <see cref="InvalidOperationException"/>. Not thread-safe.</para>
 /// <para>Differs from asyncio: <c>async with lock:</c> is <c>using (await lock.LockAsync())</c>.</para>
 /// </remarks>
-public sealed class AsyncLock : IReleasable
+public sealed class AsyncLock : IReleasable, IAcquireLine
 {
     // Invariant (asyncio locks.py): a waiter stays in _waiters until its own acquire removes it
     // after the await; at most one waiter is done-but-not-resumed while the lock is free.
@@ -64,40 +64,23 @@ public sealed class AsyncLock : IReleasable
         return LockSlowAsync();
     }
 
-    private async ValueTask<LockReleaser> LockSlowAsync()
+    // Held, or free with a live waiter first in line: wait in line, as an AcquireWaiter (see
+    // there) rather than an async method. A lock bound to another loop throws at the await.
+    private ValueTask<LockReleaser> LockSlowAsync() => AcquireWaiter.Wait(ref _loop, this, new LockReleaser(this));
+
+    private ValueTask<bool> AcquireSlowAsync() => AcquireWaiter.Wait(ref _loop, this, true);
+
+    WaiterQueue IAcquireLine.Waiters => _waiters ??= new WaiterQueue(this);
+
+    // asyncio: cancelled while (or after) being woken. The lock is free and nobody will take it
+    // unless the next waiter is told.
+    void IAcquireLine.OnWaitCancelled(Future<bool> waiter)
     {
-        await AcquireSlowAsync();
-        return new LockReleaser(this);
+        if (!_locked)
+            WakeUpFirst();
     }
 
-    private async ValueTask<bool> AcquireSlowAsync()
-    {
-        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
-        var waiters = _waiters ??= new WaiterQueue(this);
-        waiters.Enqueue(waiter);
-        try
-        {
-            try
-            {
-                await waiter;
-            }
-            finally
-            {
-                // First leave the line, so that the wake-up below cannot pick this waiter again.
-                waiters.Remove(waiter);
-            }
-        }
-        catch (CancelledError)
-        {
-            // Cancelled while (or after) being woken: the lock is free and nobody will take it
-            // unless the next waiter is told.
-            if (!_locked)
-                WakeUpFirst();
-            throw;
-        }
-        _locked = true;
-        return true;
-    }
+    void IAcquireLine.OnWaitSucceeded() => _locked = true;
 
     /// <summary>Releases the lock and wakes the first waiter: asyncio's <c>lock.release()</c>.</summary>
     /// <remarks>

@@ -90,27 +90,10 @@ public partial class AsyncQueue<T>
     {
         if (_isShutdown)
             return ValueTask.FromException(new QueueShutDownError());
-        if (!TryGetLoop(out var loop, out var error))
+        if (!LoopBinding.TryGet(ref _loop, this, out var loop, out var error))
             return ValueTask.FromException(error);
         var putter = new Waiter(loop, this, _putters ??= new WaiterQueue(this), isPutter: true, item);
         return new ValueTask(putter, 0);
-    }
-
-    // asyncio's _get_loop(), its error thrown at the await, as from the coroutine it is in asyncio.
-    private bool TryGetLoop([NotNullWhen(true)] out EventLoop? loop, [NotNullWhen(false)] out Exception? error)
-    {
-        try
-        {
-            loop = LoopBinding.Get(ref _loop, this);
-            error = null;
-            return true;
-        }
-        catch (InvalidOperationException e)
-        {
-            loop = null;
-            error = e;
-            return false;
-        }
     }
 
     // One wait in a line (the putters' or the getters'): asyncio's body of the `while
@@ -180,7 +163,7 @@ public partial class AsyncQueue<T>
     {
         if (_isShutdown)
             return ValueTask.FromException<T>(new QueueShutDownError());
-        if (!TryGetLoop(out var loop, out var error))
+        if (!LoopBinding.TryGet(ref _loop, this, out var loop, out var error))
             return ValueTask.FromException<T>(error);
         var getter = new Waiter(loop, this, _getters ??= new WaiterQueue(this), isPutter: false, default!);
         return new ValueTask<T>(getter, 0);

@@ -11,7 +11,7 @@ namespace Asyncio;
 /// may raise the count above its initial value (see <see cref="AsyncBoundedSemaphore"/>).</para>
 /// <para>Bound to the loop it first waits on; not thread-safe.</para>
 /// </remarks>
-public class AsyncSemaphore : IReleasable
+public class AsyncSemaphore : IReleasable, IAcquireLine
 {
     // Invariant (asyncio locks.py, 3.12): _value counts permits not handed to anyone; a waiter
     // woken by WakeUpNext already owns the permit it was given (the decrement happened there).
@@ -61,43 +61,29 @@ public class AsyncSemaphore : IReleasable
         return LockSlowAsync();
     }
 
-    private async ValueTask<LockReleaser> LockSlowAsync()
+    // No permit, or live waiters first in line: wait in line, as an AcquireWaiter (see there)
+    // rather than an async method. A semaphore bound to another loop throws at the await.
+    private ValueTask<LockReleaser> LockSlowAsync() => AcquireWaiter.Wait(ref _loop, this, new LockReleaser(this));
+
+    private ValueTask<bool> AcquireSlowAsync() => AcquireWaiter.Wait(ref _loop, this, true);
+
+    WaiterQueue IAcquireLine.Waiters => _waiters ??= new WaiterQueue(this);
+
+    void IAcquireLine.OnWaitCancelled(Future<bool> waiter)
     {
-        await AcquireSlowAsync();
-        return new LockReleaser(this);
+        if (!waiter.Cancelled)
+        {
+            // Woken (handed a permit) but cancelled before resuming: give it back and pass it on.
+            _value++;
+            WakeUpNext();
+        }
     }
 
-    private async ValueTask<bool> AcquireSlowAsync()
+    // Permits released while we were queued may be waiting for the next in line.
+    void IAcquireLine.OnWaitSucceeded()
     {
-        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
-        var waiters = _waiters ??= new WaiterQueue(this);
-        waiters.Enqueue(waiter);
-        try
-        {
-            try
-            {
-                await waiter;
-            }
-            finally
-            {
-                // Leave the line first, so that WakeUpNext below cannot hand the permit back to us.
-                waiters.Remove(waiter);
-            }
-        }
-        catch (CancelledError)
-        {
-            if (!waiter.Cancelled)
-            {
-                // Woken (handed a permit) but cancelled before resuming: give it back and pass it on.
-                _value++;
-                WakeUpNext();
-            }
-            throw;
-        }
-        // Permits released while we were queued may be waiting for the next in line.
         if (_value > 0)
             WakeUpNext();
-        return true;
     }
 
     /// <summary>Gives a permit back and wakes the first waiter: asyncio's <c>sem.release()</c>.</summary>
