@@ -9,7 +9,7 @@ namespace Asyncio;
 /// set event returns at once. Bound to the loop it first waits on; not thread-safe (from another
 /// thread, call <see cref="Set"/> through <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</para>
 /// </remarks>
-public sealed class AsyncEvent
+public sealed class AsyncEvent : IWaitLine
 {
     private WaiterQueue? _waiters;
     private bool _value;
@@ -51,20 +51,19 @@ public sealed class AsyncEvent
     /// <remarks>asyncio: <c>event.wait()</c>. Returns at once, without allocating, when the flag is set.</remarks>
     public ValueTask<bool> WaitAsync() => _value ? new ValueTask<bool>(true) : WaitSlowAsync();
 
-    private async ValueTask<bool> WaitSlowAsync()
+    // Unset: wait in line, as a LineWaiter (see there) rather than an async method. An event
+    // bound to another loop throws at the await.
+    private ValueTask<bool> WaitSlowAsync() => LineWaiter.Wait(ref _loop, this, true);
+
+    WaiterQueue IWaitLine.Waiters => _waiters ??= new WaiterQueue(this);
+
+    // asyncio's wait() has no except block and nothing to take once woken.
+    void IWaitLine.OnWaitCancelled(Future<bool> waiter)
     {
-        var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
-        var waiters = _waiters ??= new WaiterQueue(this);
-        waiters.Enqueue(waiter);
-        try
-        {
-            await waiter;
-            return true;
-        }
-        finally
-        {
-            waiters.Remove(waiter);
-        }
+    }
+
+    void IWaitLine.OnWaitSucceeded()
+    {
     }
 
     /// <summary>asyncio's repr: <c>&lt;AsyncEvent [unset, waiters:1]&gt;</c>.</summary>

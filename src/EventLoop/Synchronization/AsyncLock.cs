@@ -13,7 +13,7 @@ namespace Asyncio;
 /// from another loop throws <see cref="InvalidOperationException"/>. Not thread-safe.</para>
 /// <para>Differs from asyncio: <c>async with lock:</c> is <c>using (await lock.LockAsync())</c>.</para>
 /// </remarks>
-public sealed class AsyncLock : IReleasable, IAcquireLine
+public sealed class AsyncLock : IReleasable, IWaitLine
 {
     // Invariant (asyncio locks.py): a waiter stays in _waiters until its own acquire removes it
     // after the await; at most one waiter is done-but-not-resumed while the lock is free.
@@ -64,23 +64,23 @@ public sealed class AsyncLock : IReleasable, IAcquireLine
         return LockSlowAsync();
     }
 
-    // Held, or free with a live waiter first in line: wait in line, as an AcquireWaiter (see
+    // Held, or free with a live waiter first in line: wait in line, as an LineWaiter (see
     // there) rather than an async method. A lock bound to another loop throws at the await.
-    private ValueTask<LockReleaser> LockSlowAsync() => AcquireWaiter.Wait(ref _loop, this, new LockReleaser(this));
+    private ValueTask<LockReleaser> LockSlowAsync() => LineWaiter.Wait(ref _loop, this, new LockReleaser(this));
 
-    private ValueTask<bool> AcquireSlowAsync() => AcquireWaiter.Wait(ref _loop, this, true);
+    private ValueTask<bool> AcquireSlowAsync() => LineWaiter.Wait(ref _loop, this, true);
 
-    WaiterQueue IAcquireLine.Waiters => _waiters ??= new WaiterQueue(this);
+    WaiterQueue IWaitLine.Waiters => _waiters ??= new WaiterQueue(this);
 
     // asyncio: cancelled while (or after) being woken. The lock is free and nobody will take it
     // unless the next waiter is told.
-    void IAcquireLine.OnWaitCancelled(Future<bool> waiter)
+    void IWaitLine.OnWaitCancelled(Future<bool> waiter)
     {
         if (!_locked)
             WakeUpFirst();
     }
 
-    void IAcquireLine.OnWaitSucceeded() => _locked = true;
+    void IWaitLine.OnWaitSucceeded() => _locked = true;
 
     /// <summary>Releases the lock and wakes the first waiter: asyncio's <c>lock.release()</c>.</summary>
     /// <remarks>

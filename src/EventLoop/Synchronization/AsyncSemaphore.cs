@@ -11,7 +11,7 @@ namespace Asyncio;
 /// may raise the count above its initial value (see <see cref="AsyncBoundedSemaphore"/>).</para>
 /// <para>Bound to the loop it first waits on; not thread-safe.</para>
 /// </remarks>
-public class AsyncSemaphore : IReleasable, IAcquireLine
+public class AsyncSemaphore : IReleasable, IWaitLine
 {
     // Invariant (asyncio locks.py, 3.12): _value counts permits not handed to anyone; a waiter
     // woken by WakeUpNext already owns the permit it was given (the decrement happened there).
@@ -61,15 +61,15 @@ public class AsyncSemaphore : IReleasable, IAcquireLine
         return LockSlowAsync();
     }
 
-    // No permit, or live waiters first in line: wait in line, as an AcquireWaiter (see there)
+    // No permit, or live waiters first in line: wait in line, as an LineWaiter (see there)
     // rather than an async method. A semaphore bound to another loop throws at the await.
-    private ValueTask<LockReleaser> LockSlowAsync() => AcquireWaiter.Wait(ref _loop, this, new LockReleaser(this));
+    private ValueTask<LockReleaser> LockSlowAsync() => LineWaiter.Wait(ref _loop, this, new LockReleaser(this));
 
-    private ValueTask<bool> AcquireSlowAsync() => AcquireWaiter.Wait(ref _loop, this, true);
+    private ValueTask<bool> AcquireSlowAsync() => LineWaiter.Wait(ref _loop, this, true);
 
-    WaiterQueue IAcquireLine.Waiters => _waiters ??= new WaiterQueue(this);
+    WaiterQueue IWaitLine.Waiters => _waiters ??= new WaiterQueue(this);
 
-    void IAcquireLine.OnWaitCancelled(Future<bool> waiter)
+    void IWaitLine.OnWaitCancelled(Future<bool> waiter)
     {
         if (!waiter.Cancelled)
         {
@@ -80,7 +80,7 @@ public class AsyncSemaphore : IReleasable, IAcquireLine
     }
 
     // Permits released while we were queued may be waiting for the next in line.
-    void IAcquireLine.OnWaitSucceeded()
+    void IWaitLine.OnWaitSucceeded()
     {
         if (_value > 0)
             WakeUpNext();

@@ -1,7 +1,7 @@
 namespace Asyncio.Internal;
 
-/// <summary>What a lock or a semaphore does around one wait in its line: asyncio's <c>acquire()</c> after <c>await fut</c>.</summary>
-internal interface IAcquireLine
+/// <summary>What a lock, a semaphore or an event does around one wait in its line: asyncio's <c>acquire()</c> or <c>wait()</c> after <c>await fut</c>.</summary>
+internal interface IWaitLine
 {
     /// <summary>The line of waiters (allocated on the first wait).</summary>
     WaiterQueue Waiters { get; }
@@ -9,24 +9,24 @@ internal interface IAcquireLine
     /// <summary>The wait ended with a <see cref="CancelledError"/> and <paramref name="waiter"/> has left the line: asyncio's <c>except CancelledError:</c> block, which passes a wake-up on.</summary>
     void OnWaitCancelled(Future<bool> waiter);
 
-    /// <summary>The wait ended with a wake-up and the waiter has left the line: take the lock or the permit.</summary>
+    /// <summary>The wait ended with a wake-up and the waiter has left the line: take the lock or the permit (an event has nothing to do).</summary>
     void OnWaitSucceeded();
 }
 
-/// <summary>Starts the waits of locks and semaphores.</summary>
-internal static class AcquireWaiter
+/// <summary>Starts the waits of locks, semaphores and events.</summary>
+internal static class LineWaiter
 {
-    /// <summary>Queues a wait in <paramref name="line"/>; the ValueTask returns <paramref name="acquired"/> once acquired, or throws the wait's error.</summary>
+    /// <summary>Queues a wait in <paramref name="line"/>; the ValueTask returns <paramref name="acquired"/> once woken, or throws the wait's error.</summary>
     /// <remarks>A primitive bound to another loop (or used outside one) throws at the <c>await</c>, as the coroutine it is in asyncio would.</remarks>
-    public static ValueTask<TResult> Wait<TResult>(ref EventLoop? bound, IAcquireLine line, TResult acquired)
+    public static ValueTask<TResult> Wait<TResult>(ref EventLoop? bound, IWaitLine line, TResult acquired)
     {
         if (!LoopBinding.TryGet(ref bound, line, out var loop, out var error))
             return ValueTask.FromException<TResult>(error);
-        return new ValueTask<TResult>(new AcquireWaiter<TResult>(loop, line, acquired), 0);
+        return new ValueTask<TResult>(new LineWaiter<TResult>(loop, line, acquired), 0);
     }
 }
 
-/// <summary>One acquire of a lock or a semaphore that waits, returned to its caller as a ValueTask of <typeparamref name="TResult"/> (see <see cref="ValueTaskWaiter{TResult}"/>).</summary>
+/// <summary>One acquire of a lock or a semaphore, or one wait for an event, that waits in line, returned to its caller as a ValueTask of <typeparamref name="TResult"/> (see <see cref="ValueTaskWaiter{TResult}"/>).</summary>
 /// <remarks>
 /// <para>asyncio: <c>fut = create_future(); waiters.append(fut); try: try: await fut finally:
 /// waiters.remove(fut) except CancelledError: ... raise</c>, then the acquire. The waiter is
@@ -34,13 +34,13 @@ internal static class AcquireWaiter
 /// <para><typeparamref name="TResult"/> is what the acquire returns: <see langword="true"/> for
 /// <c>AcquireAsync</c>, a <see cref="LockReleaser"/> for <c>LockAsync</c>.</para>
 /// </remarks>
-internal sealed class AcquireWaiter<TResult> : ValueTaskWaiter<TResult>
+internal sealed class LineWaiter<TResult> : ValueTaskWaiter<TResult>
 {
-    private readonly IAcquireLine _line;
+    private readonly IWaitLine _line;
     private readonly TResult _acquired;
 
-    /// <summary>Queues a waiter in <paramref name="line"/> and awaits it; the ValueTask returns <paramref name="acquired"/> once acquired.</summary>
-    public AcquireWaiter(EventLoop loop, IAcquireLine line, TResult acquired) : base(loop)
+    /// <summary>Queues a waiter in <paramref name="line"/> and awaits it; the ValueTask returns <paramref name="acquired"/> once woken.</summary>
+    public LineWaiter(EventLoop loop, IWaitLine line, TResult acquired) : base(loop)
     {
         _line = line;
         _acquired = acquired;

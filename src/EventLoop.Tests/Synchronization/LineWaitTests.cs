@@ -1,7 +1,7 @@
 namespace Asyncio.Tests.Synchronization;
 
-/// <summary>What a contended acquire of a lock or a semaphore costs: one waiter object.</summary>
-public class ContendedAcquireTests : LoopTest
+/// <summary>What a wait in a primitive's line costs (a contended acquire of a lock or a semaphore, a wait for an event): one waiter object.</summary>
+public class LineWaitTests : LoopTest
 {
     // A contended acquire waits as one object, the loop Future in the line doubling as the
     // source of the returned ValueTask. The async methods it replaced allocated 328 bytes per
@@ -90,5 +90,40 @@ public class ContendedAcquireTests : LoopTest
         });
         Assert.Equal(["waiting", "release", "acquired on the loop: True, current task: none", "next iteration"], events);
         Assert.False(lk.Locked);
+    }
+
+    // The same for an event: a wait for an unset event is its waiter alone.
+    [Fact]
+    public void EventWait_AllocatesOnlyItsWaiter()
+    {
+        var loop = NewLoop();
+        var ev = new AsyncEvent();
+        long Run(int rounds)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            loop.RunUntilComplete(async () =>
+            {
+                // One task waits for the event again and again; the other sets it and clears it
+                // once the waiter has been woken.
+                async Task Waiter()
+                {
+                    for (int i = 0; i < rounds; i++)
+                    {
+                        await ev.WaitAsync();
+                        ev.Clear();
+                    }
+                }
+                var waiter = loop.CreateTask(Waiter);
+                while (!waiter.Done)
+                {
+                    ev.Set();
+                    await loop.Sleep(0);
+                }
+            });
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Run(1_000);
+        long perWait = (Run(4_000) - Run(2_000)) / 2_000;
+        Assert.InRange(perWait, 1, 160);
     }
 }
