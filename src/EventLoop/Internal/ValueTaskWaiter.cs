@@ -26,6 +26,8 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
     private static readonly SendOrPostCallback s_runContinuation = static state => ((ValueTaskWaiter<TResult>)state!).RunContinuation();
 
     private bool _completed;
+    // The ValueTask's result once completed; before that, the subclass's to use (a queue
+    // putter keeps its item here until it is put), so that a waiter holds one TResult, not two.
     private TResult _result = default!;
     private Exception? _error;
     // The caller's await: its continuation, and the context to run it in (null: inline).
@@ -44,6 +46,9 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
 
     /// <summary>What <c>await future</c> does, with <see cref="Resume"/> as the continuation: inside a task of this loop, the task waits on <paramref name="future"/> (so cancelling the task cancels it).</summary>
     protected void Await(Future<bool> future) => future.OnAwait(this);
+
+    /// <summary>The result slot, for the subclass to use until the waiter completes.</summary>
+    protected ref TResult ResultSlot => ref _result;
 
     /// <summary>Completes the caller's ValueTask with <paramref name="result"/>.</summary>
     protected void Succeed(TResult result)

@@ -17,8 +17,6 @@ public partial class AsyncQueue<T>
     {
         private readonly AsyncQueue<T> _queue;
         private readonly bool _isPutter;
-        // A putter's item to put, until it is put.
-        private T _item;
         // Rare: the Future of a wait after the first (null: this one).
         private Future<bool>? _current;
 
@@ -27,7 +25,7 @@ public partial class AsyncQueue<T>
         {
             _queue = queue;
             _isPutter = isPutter;
-            _item = item;
+            ResultSlot = item; // a putter's item, until it is put
             line.Enqueue(this);
             Await(this);
         }
@@ -75,8 +73,7 @@ public partial class AsyncQueue<T>
             {
                 if (_isPutter)
                 {
-                    _queue.PutNowait(_item); // throws QueueShutDownError once shut down
-                    _item = default!;
+                    _queue.PutNowait(ResultSlot); // throws QueueShutDownError once shut down
                     taken = default!;
                 }
                 else
