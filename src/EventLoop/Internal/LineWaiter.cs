@@ -16,34 +16,34 @@ internal interface IWaitLine
 /// <summary>Starts the waits of locks, semaphores and events.</summary>
 internal static class LineWaiter
 {
-    /// <summary>Queues a wait in <paramref name="line"/>; the ValueTask returns <paramref name="acquired"/> once woken, or throws the wait's error.</summary>
+    /// <summary>Queues a wait in <paramref name="line"/>; the ValueTask returns <paramref name="result"/> once woken, or throws the wait's error.</summary>
     /// <remarks>A primitive bound to another loop (or used outside one) throws at the <c>await</c>, as the coroutine it is in asyncio would.</remarks>
-    public static ValueTask<TResult> Wait<TResult>(ref EventLoop? bound, IWaitLine line, TResult acquired)
+    public static ValueTask<TResult> Wait<TResult>(ref EventLoop? bound, IWaitLine line, TResult result)
     {
         if (!LoopBinding.TryGet(ref bound, line, out var loop, out var error))
             return ValueTask.FromException<TResult>(error);
-        return new ValueTask<TResult>(new LineWaiter<TResult>(loop, line, acquired), 0);
+        return new ValueTask<TResult>(new LineWaiter<TResult>(loop, line, result), 0);
     }
 }
 
 /// <summary>One acquire of a lock or a semaphore, or one wait for an event, that waits in line, returned to its caller as a ValueTask of <typeparamref name="TResult"/> (see <see cref="ValueTaskWaiter{TResult}"/>).</summary>
 /// <remarks>
 /// <para>asyncio: <c>fut = create_future(); waiters.append(fut); try: try: await fut finally:
-/// waiters.remove(fut) except CancelledError: ... raise</c>, then the acquire. The waiter is
+/// waiters.remove(fut) except CancelledError: ... raise</c>, then the acquire (an event's
+/// <c>wait()</c> is the same without the <c>except</c> block and the acquire). The waiter is
 /// <c>fut</c> and the rest of the coroutine in one object: no async method, no delegate.</para>
-/// <para><typeparamref name="TResult"/> is what the acquire returns: <see langword="true"/> for
-/// <c>AcquireAsync</c>, a <see cref="LockReleaser"/> for <c>LockAsync</c>.</para>
+/// <para><typeparamref name="TResult"/> is what the wait returns: <see langword="true"/> for
+/// <c>AcquireAsync</c> and <c>WaitAsync</c>, a <see cref="LockReleaser"/> for <c>LockAsync</c>.</para>
 /// </remarks>
 internal sealed class LineWaiter<TResult> : ValueTaskWaiter<TResult>
 {
     private readonly IWaitLine _line;
-    private readonly TResult _acquired;
 
-    /// <summary>Queues a waiter in <paramref name="line"/> and awaits it; the ValueTask returns <paramref name="acquired"/> once woken.</summary>
-    public LineWaiter(EventLoop loop, IWaitLine line, TResult acquired) : base(loop)
+    /// <summary>Queues a waiter in <paramref name="line"/> and awaits it; the ValueTask returns <paramref name="result"/> once woken.</summary>
+    public LineWaiter(EventLoop loop, IWaitLine line, TResult result) : base(loop)
     {
         _line = line;
-        _acquired = acquired;
+        ResultSlot = result; // what the wait returns once woken, kept where the result goes
         line.Waiters.Enqueue(this);
         Await(this);
     }
@@ -67,6 +67,6 @@ internal sealed class LineWaiter<TResult> : ValueTaskWaiter<TResult>
         }
         _line.Waiters.Remove(this);
         _line.OnWaitSucceeded();
-        Succeed(_acquired);
+        Succeed(ResultSlot);
     }
 }
