@@ -6,7 +6,8 @@ public class LineWaitTests : LoopTest
     // A contended acquire waits as one object, the loop Future in the line doubling as the
     // source of the returned ValueTask. The async methods it replaced allocated 328 bytes per
     // contended AcquireAsync (a state machine box, its continuation delegate and the Future)
-    // and 560 per LockAsync (two of them); the waiter alone is about 130.
+    // and 560 per LockAsync (two of them); the waiter alone is 128 bytes, 136 with the
+    // LockReleaser it returns (144 while that had a field of its own).
     [Theory]
     [InlineData(false, false)]
     [InlineData(false, true)]
@@ -55,7 +56,7 @@ public class LineWaitTests : LoopTest
         // The difference between two runs leaves the cost of the extra acquires alone: the
         // tasks and their async methods cost the same in both.
         long perAcquire = (Run(4_000) - Run(2_000)) / (2 * 2_000);
-        Assert.InRange(perAcquire, 1, 160);
+        Assert.InRange(perAcquire, 1, withLockAsync ? 136 : 128);
         Assert.False(lk.Locked);
         Assert.Equal(1, sem.Value);
     }
@@ -124,7 +125,7 @@ public class LineWaitTests : LoopTest
         }
         Run(1_000);
         long perWait = (Run(4_000) - Run(2_000)) / 2_000;
-        Assert.InRange(perWait, 1, 160);
+        Assert.InRange(perWait, 1, 128);
     }
 
     // A queue's waiting get is one object as well, and no larger than it was as the queue's
