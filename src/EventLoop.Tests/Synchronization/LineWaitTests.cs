@@ -3,6 +3,24 @@ namespace Asyncio.Tests.Synchronization;
 /// <summary>What a wait in a primitive's line costs (a contended acquire of a lock or a semaphore, a wait for an event): one waiter object.</summary>
 public class LineWaitTests : LoopTest
 {
+    /// <summary>Bytes allocated per wait by <paramref name="program"/>, which makes <paramref name="waitsPerRound"/> waits a round.</summary>
+    /// <remarks>
+    /// A first run pays for what is made once (the ready queue's segments); the difference between
+    /// two later runs leaves the cost of the extra rounds alone: the tasks and their async
+    /// methods cost the same in both.
+    /// </remarks>
+    private static long BytesPerWait(EventLoop loop, Func<int, Func<Task>> program, int waitsPerRound)
+    {
+        long Run(int rounds)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            loop.RunUntilComplete(program(rounds));
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Run(1_000);
+        return (Run(4_000) - Run(2_000)) / (waitsPerRound * 2_000);
+    }
+
     // A contended acquire waits as one object, the loop Future in the line doubling as the
     // source of the returned ValueTask. The async methods it replaced allocated 328 bytes per
     // contended AcquireAsync (a state machine box, its continuation delegate and the Future)
@@ -21,41 +39,31 @@ public class LineWaitTests : LoopTest
         Func<ValueTask<bool>> acquire = semaphore ? sem.AcquireAsync : lk.AcquireAsync;
         Func<ValueTask<LockReleaser>> lockAsync = semaphore ? sem.LockAsync : lk.LockAsync;
         Action release = semaphore ? sem.Release : lk.Release;
-        long Run(int rounds)
+        // Two tasks take it in turn: each release wakes the other, whose acquire waited, and
+        // the releaser's next acquire queues behind it.
+        long perAcquire = BytesPerWait(loop, rounds => async () =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            loop.RunUntilComplete(async () =>
+            async Task Take()
             {
-                // Two tasks take it in turn: each release wakes the other, whose acquire
-                // waited, and the releaser's next acquire queues behind it.
-                async Task Take()
+                for (int i = 0; i < rounds; i++)
                 {
-                    for (int i = 0; i < rounds; i++)
+                    if (withLockAsync)
                     {
-                        if (withLockAsync)
-                        {
-                            using (await lockAsync())
-                                await loop.Sleep(0);
-                        }
-                        else
-                        {
-                            await acquire();
+                        using (await lockAsync())
                             await loop.Sleep(0);
-                            release();
-                        }
+                    }
+                    else
+                    {
+                        await acquire();
+                        await loop.Sleep(0);
+                        release();
                     }
                 }
-                var other = loop.CreateTask(Take);
-                await Take();
-                await other;
-            });
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        Run(1_000); // the first run pays for what is made once (the ready queue's segments)
-
-        // The difference between two runs leaves the cost of the extra acquires alone: the
-        // tasks and their async methods cost the same in both.
-        long perAcquire = (Run(4_000) - Run(2_000)) / (2 * 2_000);
+            }
+            var other = loop.CreateTask(Take);
+            await Take();
+            await other;
+        }, waitsPerRound: 2);
         Assert.InRange(perAcquire, 1, withLockAsync ? 136 : 128);
         Assert.False(lk.Locked);
         Assert.Equal(1, sem.Value);
@@ -99,32 +107,25 @@ public class LineWaitTests : LoopTest
     {
         var loop = NewLoop();
         var ev = new AsyncEvent();
-        long Run(int rounds)
+        // One task waits for the event again and again; the other sets it and clears it once
+        // the waiter has been woken.
+        long perWait = BytesPerWait(loop, rounds => async () =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            loop.RunUntilComplete(async () =>
+            async Task Waiter()
             {
-                // One task waits for the event again and again; the other sets it and clears it
-                // once the waiter has been woken.
-                async Task Waiter()
+                for (int i = 0; i < rounds; i++)
                 {
-                    for (int i = 0; i < rounds; i++)
-                    {
-                        await ev.WaitAsync();
-                        ev.Clear();
-                    }
+                    await ev.WaitAsync();
+                    ev.Clear();
                 }
-                var waiter = loop.CreateTask(Waiter);
-                while (!waiter.Done)
-                {
-                    ev.Set();
-                    await loop.Sleep(0);
-                }
-            });
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        Run(1_000);
-        long perWait = (Run(4_000) - Run(2_000)) / 2_000;
+            }
+            var waiter = loop.CreateTask(Waiter);
+            while (!waiter.Done)
+            {
+                ev.Set();
+                await loop.Sleep(0);
+            }
+        }, waitsPerRound: 1);
         Assert.InRange(perWait, 1, 128);
     }
 
@@ -134,31 +135,24 @@ public class LineWaitTests : LoopTest
     public void QueueWait_AllocatesOnlyItsWaiter_AtMost136Bytes()
     {
         var loop = NewLoop();
-        long Run(int rounds)
+        // Ping-pong through two queues of one slot: each round trip, each side's get waits
+        // once; the puts find room.
+        long perWait = BytesPerWait(loop, rounds => async () =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            loop.RunUntilComplete(async () =>
+            var there = new AsyncQueue<int>(1);
+            var back = new AsyncQueue<int>(1);
+            var other = loop.CreateTask(async () =>
             {
-                // Ping-pong through two queues of one slot: each round trip, each side's get
-                // waits once; the puts find room.
-                var there = new AsyncQueue<int>(1);
-                var back = new AsyncQueue<int>(1);
-                var other = loop.CreateTask(async () =>
-                {
-                    for (int i = 0; i < rounds; i++)
-                        await back.PutAsync(await there.GetAsync());
-                });
                 for (int i = 0; i < rounds; i++)
-                {
-                    await there.PutAsync(i);
-                    await back.GetAsync();
-                }
-                await other;
+                    await back.PutAsync(await there.GetAsync());
             });
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        Run(1_000);
-        long perWait = (Run(4_000) - Run(2_000)) / (2 * 2_000);
+            for (int i = 0; i < rounds; i++)
+            {
+                await there.PutAsync(i);
+                await back.GetAsync();
+            }
+            await other;
+        }, waitsPerRound: 2);
         Assert.InRange(perWait, 1, 136);
     }
 }
