@@ -6,8 +6,9 @@
 #
 # BASE is a commit (HEAD~1, a tag, a hash); it is compared with the working tree, uncommitted
 # changes included. RUNS (default 8) pairs of processes per workload, each printing the median of
-# 11 rounds after a half-second warm-up. WORKLOAD: chain, queued, timers, spawn, pingpong, queue,
-# sleep0, lock (default: all). Prints the median of each side and their ratio (below 1: faster).
+# 11 rounds after a half-second warm-up. WORKLOAD: chain, queued, timers, cancel, spawn, pingpong,
+# queue, await, sleep0, lock (default: all): the cross-runtime workloads, on real time. Prints the
+# median of each side and their ratio (below 1: faster).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -16,7 +17,7 @@ base=${1:?usage: benchmarks/ab/run.sh BASE [RUNS] [WORKLOAD...]}
 runs=${2:-8}
 shift $(( $# < 2 ? $# : 2 ))
 workloads=("$@")
-[ ${#workloads[@]} -eq 0 ] && workloads=(chain queued timers spawn pingpong queue sleep0 lock)
+[ ${#workloads[@]} -eq 0 ] && workloads=(chain queued timers cancel spawn pingpong queue await sleep0 lock)
 
 tmp=$(mktemp -d)
 cleanup() { git -C "$root" worktree remove --force "$tmp/tree" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
@@ -28,7 +29,9 @@ for side in base head; do
     cp -r benchmarks/ab "$tmp/ab-$side"
     rm -rf "$tmp/ab-$side/bin" "$tmp/ab-$side/obj"
 done
-build() { dotnet build "$tmp/ab-$1/Ab.csproj" -c Release -p:EventLoopRoot="$2" -o "$tmp/out-$1" >"$tmp/build-$1.log" 2>&1 ||
+# Both sides run the working tree's workloads (benchmarks/cross-runtime/csharp/Workloads.cs).
+build() { dotnet build "$tmp/ab-$1/Ab.csproj" -c Release -p:EventLoopRoot="$2" \
+              -p:WorkloadsFile="$root/benchmarks/cross-runtime/csharp/Workloads.cs" -o "$tmp/out-$1" >"$tmp/build-$1.log" 2>&1 ||
           { tail -20 "$tmp/build-$1.log"; echo "build against $1 failed"; exit 1; }; }
 build base "$tmp/tree"
 build head "$root"
