@@ -31,23 +31,14 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion
 /// <remarks>asyncio: <c>Future.__await__</c>; see <see cref="FutureAwaiter"/>.</remarks>
 public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
 {
-    // A Future<T> or a LoopTask<T>: the only two that make this awaiter, each saying which it
-    // is, so that GetResult reads the result field with no type test (the awaiter is inlined
-    // into the awaiting method, where _ofTask is a constant).
+    // A Future<T> or a LoopTask<T>: the only two that make this awaiter. One field, so that the
+    // awaiter is a single reference; GetResult tells the two apart by the sealed LoopTask<T>'s
+    // exact type (one compare of the object's type handle) to read the result field unchecked.
     private readonly Future _future;
-    private readonly bool _ofTask;
 
-    internal FutureAwaiter(Future<T> future)
-    {
-        _future = future;
-        _ofTask = false;
-    }
+    internal FutureAwaiter(Future<T> future) => _future = future;
 
-    internal FutureAwaiter(LoopTask<T> task)
-    {
-        _future = task;
-        _ofTask = true;
-    }
+    internal FutureAwaiter(LoopTask<T> task) => _future = task;
 
     /// <summary>Whether the Future is done, so that <c>await</c> need not suspend.</summary>
     public bool IsCompleted => _future.Done;
@@ -56,7 +47,7 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
     public T GetResult()
     {
         _future.GetResultForAwait(); // throws unless finished with a result
-        return _ofTask ? Unsafe.As<LoopTask<T>>(_future).ResultValue : Unsafe.As<Future<T>>(_future).ResultValue;
+        return _future is LoopTask<T> task ? task.ResultValue : Unsafe.As<Future<T>>(_future).ResultValue;
     }
 
     /// <summary>Schedules <paramref name="continuation"/> for when the Future is done.</summary>
