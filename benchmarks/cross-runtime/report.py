@@ -1,8 +1,10 @@
 """Turns run.sh's JSON lines into the markdown table (RESULTS.md, stdout) and chart.svg.
 
 Medians over the rounds per (runtime, workload); each peer's ratio is its median divided by
-EventLoop's (how many times slower than this project it is). No third-party packages: the SVG
-is written by hand.
+EventLoop's (how many times slower than this project it is). The spread (fastest and slowest
+round) goes in a table of its own, and a target verdict says when the two runtimes' ranges
+overlap: on a VM whose runs move 10 to 40 %, a ratio near 1 is then not decided by the data.
+No third-party packages: the SVG is written by hand.
 """
 import argparse
 import datetime
@@ -46,7 +48,14 @@ def fmt_ratio(r):
     return f"{r:,.0f}×" if r >= 100 else f"{r:.1f}×" if r >= 10 else f"{r:.2f}×"
 
 
-def targets(medians, runtimes):
+def overlaps(spreads, runtime, w):
+    """Whether the peer's fastest-to-slowest range and EventLoop's overlap on workload w."""
+    lo_a, hi_a = spreads[OURS][w]
+    lo_b, hi_b = spreads[runtime][w]
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def targets(medians, spreads, runtimes):
     """Issue 6's peer targets: ≥5× faster than Debian's asyncio and uvloop (15× on W1 chain and
     sleep(0)), faster than Node 20, on every workload (W2 fire in CPU; wall time is not a target)."""
     lines = []
@@ -60,7 +69,7 @@ def targets(medians, runtimes):
             need = {w: (15.0 if w in ("w1_chain", "w5_sleep0") else 5.0) for w, _ in WORKLOADS}
         else:
             continue
-        fails = []
+        fails, close = [], []
         for w, _ in WORKLOADS:
             if w == "w2_fire_wall":
                 continue
@@ -68,9 +77,15 @@ def targets(medians, runtimes):
                 fails.append(f"{SHORT[w]} (no data)")
                 continue
             r = medians[runtime][w] / ours[w]
+            # Only where the target is "faster" does an overlap of the ranges leave it undecided.
+            undecided = need[w] == 1.0 and overlaps(spreads, runtime, w)
             if r < need[w]:
-                fails.append(f"{SHORT[w]} {fmt_ratio(r)} < {need[w]:g}×")
+                fails.append(f"{SHORT[w]} {fmt_ratio(r)} < {need[w]:g}×" + (" (the ranges overlap)" if undecided else ""))
+            elif undecided:
+                close.append(f"{SHORT[w]} {fmt_ratio(r)}")
         verdict = "holds on every workload" if not fails else "misses: " + "; ".join(fails)
+        if close:
+            verdict += ("; " if fails else ", ") + "within the spread (the ranges overlap) on: " + "; ".join(close)
         lines.append(f"- vs {runtime} (needs ≥ {'1× (faster)' if runtime.startswith('Node') else '5×, 15× on W1 chain and sleep(0)'}): {verdict}")
     return lines
 
@@ -153,6 +168,7 @@ def main():
             runtime = OURS
         samples[runtime][rec["workload"]].append(rec["ns_per_op"])
     medians = {r: {w: statistics.median(v) for w, v in ws.items()} for r, ws in samples.items()}
+    spreads = {r: {w: (min(v), max(v)) for w, v in ws.items()} for r, ws in samples.items()}
     ours = medians.get(OURS, {})
 
     head = ["Workload", f"{OURS} ns/op"] + [f"{r} ns/op (× {OURS})" for r in runtimes if r != OURS]
@@ -173,7 +189,19 @@ def main():
     table = "\n".join(rows)
     print(table)
 
-    target_lines = targets(medians, runtimes)
+    # The same columns, each cell the fastest and the slowest round.
+    present = [r for r in runtimes if r in medians and r not in missing]
+    spread_rows = ["| " + " | ".join(["Workload"] + [f"{r} min–max ns/op" for r in present]) + " |",
+                   "|" + "|".join(["---"] + ["---:"] * len(present)) + "|"]
+    for w, _ in WORKLOADS:
+        cells = [SHORT[w]]
+        for r in present:
+            lo, hi = spreads[r].get(w, (None, None))
+            cells.append("n/a" if lo is None else f"{fmt_ns(lo)}–{fmt_ns(hi)}")
+        spread_rows.append("| " + " | ".join(cells) + " |")
+    spread_table = "\n".join(spread_rows)
+
+    target_lines = targets(medians, spreads, runtimes)
     chart(medians, runtimes, a.chart)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     quiet = float(a.load.split()[0]) <= 2.5 and float(a.load.split("->")[1].split()[0]) <= 2.5
@@ -186,6 +214,14 @@ def main():
         table,
         "",
         "![ns/op per workload and runtime, log scale](chart.svg)",
+        "",
+        "## Spread",
+        "",
+        f"The fastest and the slowest of the {a.rounds} rounds. Each round is a fresh process, and on this",
+        "VM one binary's runs differ by 10 to 40 % from process to process, even on an idle machine (see",
+        "docs/performance.md): a median ratio near 1 whose ranges overlap is a draw, not a result.",
+        "",
+        spread_table,
         "",
         "## Issue 6 peer targets",
         "",
