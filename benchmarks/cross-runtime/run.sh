@@ -15,9 +15,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 rounds="${1:-5}"
 py_scale="${PY_SCALE:-0.25}"
-raw="$(mktemp)"
+# Every round's JSON line is kept beside RESULTS.md, so that the report can be re-made and
+# checked: python3 report.py --raw raw.jsonl ... (the arguments are at the end of this script).
+raw="$here/raw.jsonl"
+: >"$raw"
 missing="$(mktemp)"
-trap 'rm -f "$raw" "$missing"' EXIT
+trap 'rm -f "$missing"' EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "building the C# runner..." >&2
