@@ -161,6 +161,13 @@ internal static class Workloads
             await loop.Sleep(0);
     };
 
+    /// <summary><c>await Task.Yield()</c> in a task, <paramref name="n"/> times: a .NET await posted to the task's context (benchmarks/ab only: no peer runs it).</summary>
+    public static Func<Task> TaskYield(EventLoop loop, int n) => async () =>
+    {
+        for (int i = 0; i < n; i++)
+            await Task.Yield();
+    };
+
     /// <summary>Two tasks take an <see cref="AsyncLock"/> in turn, <paramref name="n"/> hand-offs (benchmarks/ab only: no peer runs it).</summary>
     public static Func<Task> LockHandOff(EventLoop loop, int n) => async () =>
     {
