@@ -23,9 +23,9 @@ var (operations, run) = workload switch
     "await" => Coroutine(Workloads.AwaitFinished, 1_000_000),
     "sleep0" => Coroutine(Workloads.SleepZero, 1_000_000),
     "lock" => Coroutine(Workloads.LockHandOff, 200_000),
-    "yield" => Coroutine(Workloads.TaskYield, 1_000_000),
+    "dotnet" => Coroutine(Workloads.DotNetTaskAwait, 200_000),
     _ => throw new ArgumentException(
-        $"unknown workload '{workload}': chain, queued, timers, cancel, spawn, pingpong, queue, await, sleep0, lock, yield"),
+        $"unknown workload '{workload}': chain, queued, timers, cancel, spawn, pingpong, queue, await, sleep0, lock, dotnet"),
 };
 
 var warmUp = Stopwatch.StartNew();

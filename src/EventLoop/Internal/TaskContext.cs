@@ -19,7 +19,11 @@ internal sealed class TaskContext : SynchronizationContext
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var item = WorkItem.Step(new PostedCallback(d, state), this, WorkKind.TaskPost);
+        // An await of a .NET Task coming back: its continuation is queued as the task's step
+        // itself, as the loop's own awaiters queue theirs (no object pairing callback and state).
+        var item = state is Action continuation && ContinuationCallbacks.RunsItsAction(d)
+            ? WorkItem.Step(continuation, this, WorkKind.TaskAction)
+            : WorkItem.Step(new PostedCallback(d, state), this, WorkKind.TaskPost);
         if (Loop.IsLoopThread)
         {
             if (ReferenceEquals(Loop.CurrentTask, Task))
