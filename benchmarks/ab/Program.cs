@@ -24,8 +24,9 @@ var (operations, run) = workload switch
     "sleep0" => Coroutine(Workloads.SleepZero, 1_000_000),
     "lock" => Coroutine(Workloads.LockHandOff, 200_000),
     "dotnet" => Coroutine(Workloads.DotNetTaskAwait, 200_000),
+    "yield" => Coroutine(Workloads.TaskYield, 1_000_000),
     _ => throw new ArgumentException(
-        $"unknown workload '{workload}': chain, queued, timers, cancel, spawn, pingpong, queue, await, sleep0, lock, dotnet"),
+        $"unknown workload '{workload}': chain, queued, timers, cancel, spawn, pingpong, queue, await, sleep0, lock, dotnet, yield"),
 };
 
 var warmUp = Stopwatch.StartNew();

@@ -7,7 +7,7 @@
 # BASE is a commit (HEAD~1, a tag, a hash); it is compared with the working tree, uncommitted
 # changes included. RUNS (default 8) pairs of processes per workload, each printing the median of
 # 11 rounds after a half-second warm-up. WORKLOAD: chain, queued, timers, cancel, spawn, pingpong,
-# queue, await, sleep0, lock, dotnet (default: all): the cross-runtime workloads, on real time. Prints the
+# queue, await, sleep0, lock, dotnet, yield (default: all): the cross-runtime workloads, on real time. Prints the
 # median of each side and their ratio (below 1: faster).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +17,7 @@ base=${1:?usage: benchmarks/ab/run.sh BASE [RUNS] [WORKLOAD...]}
 runs=${2:-8}
 shift $(( $# < 2 ? $# : 2 ))
 workloads=("$@")
-[ ${#workloads[@]} -eq 0 ] && workloads=(chain queued timers cancel spawn pingpong queue await sleep0 lock dotnet)
+[ ${#workloads[@]} -eq 0 ] && workloads=(chain queued timers cancel spawn pingpong queue await sleep0 lock dotnet yield)
 
 tmp=$(mktemp -d)
 cleanup() { git -C "$root" worktree remove --force "$tmp/tree" >/dev/null 2>&1 || true; rm -rf "$tmp"; }

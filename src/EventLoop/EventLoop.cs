@@ -318,6 +318,9 @@ public sealed partial class EventLoop : IDisposable
             case WorkKind.TaskPost:
                 Unsafe.As<PostedCallback>(item.Callback).Run();
                 break;
+            case WorkKind.TaskStateMachine:
+                ContinuationCallbacks.StateMachineRunner!(item.Callback);
+                break;
             case WorkKind.TaskStep:
                 Unsafe.As<ITaskStep>(item.Callback).RunStep();
                 break;

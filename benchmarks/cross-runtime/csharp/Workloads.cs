@@ -161,6 +161,13 @@ internal static class Workloads
             await loop.Sleep(0);
     };
 
+    /// <summary><c>await Task.Yield()</c> in a task, <paramref name="n"/> times: .NET posts the method's state machine to the task's context (benchmarks/ab only: no peer runs it).</summary>
+    public static Func<Task> TaskYield(EventLoop loop, int n) => async () =>
+    {
+        for (int i = 0; i < n; i++)
+            await Task.Yield();
+    };
+
     /// <summary>A task awaits a .NET Task <paramref name="n"/> times, each completed by a loop callback: the continuation comes back through a post to the task's context (benchmarks/ab only: no peer runs it).</summary>
     public static Func<Task> DotNetTaskAwait(EventLoop loop, int n) => async () =>
     {

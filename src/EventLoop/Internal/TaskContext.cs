@@ -19,11 +19,16 @@ internal sealed class TaskContext : SynchronizationContext
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        // An await of a .NET Task coming back: its continuation is queued as the task's step
-        // itself, as the loop's own awaiters queue theirs (no object pairing callback and state).
-        var item = state is Action continuation && ContinuationCallbacks.RunsItsAction(d)
-            ? WorkItem.Step(continuation, this, WorkKind.TaskAction)
-            : WorkItem.Step(new PostedCallback(d, state), this, WorkKind.TaskPost);
+        // An await of a .NET Task or Task.Yield() coming back: its continuation is queued as the
+        // task's step itself, as the loop's own awaiters queue theirs (no object pairing callback
+        // and state). Any other post keeps the two together.
+        WorkItem item;
+        if (state is Action continuation && ContinuationCallbacks.RunsItsAction(d))
+            item = WorkItem.Step(continuation, this, WorkKind.TaskAction);
+        else if (state is not null && ReferenceEquals(d, ContinuationCallbacks.StateMachineRunner))
+            item = WorkItem.Step(state, this, WorkKind.TaskStateMachine);
+        else
+            item = WorkItem.Step(new PostedCallback(d, state), this, WorkKind.TaskPost);
         if (Loop.IsLoopThread)
         {
             if (ReferenceEquals(Loop.CurrentTask, Task))

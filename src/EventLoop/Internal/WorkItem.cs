@@ -26,6 +26,8 @@ internal enum WorkKind : byte
     TaskAction,
     /// <summary>A callback posted to a task's SynchronizationContext: a <see cref="PostedCallback"/>.</summary>
     TaskPost,
+    /// <summary>An async method's state machine, posted to a task's SynchronizationContext by <c>await Task.Yield()</c>: run by <see cref="ContinuationCallbacks.StateMachineRunner"/>.</summary>
+    TaskStateMachine,
     /// <summary>Internal work run as a step of a task without a delegate: an <see cref="ITaskStep"/>.</summary>
     TaskStep,
 }
@@ -68,6 +70,7 @@ internal readonly struct WorkItem
         WorkKind.Handle => ((Handle)Callback).ToString(),
         WorkKind.TaskStart => ((LoopTask)Callback).ToString(),
         WorkKind.TaskPost => Naming.DescribeDelegate(((PostedCallback)Callback).Callback),
+        WorkKind.TaskStateMachine => Naming.DescribeDelegate(ContinuationCallbacks.StateMachineRunner!),
         _ => Callback is Delegate d ? Naming.DescribeDelegate(d) : Callback.ToString() ?? "?",
     };
 }
