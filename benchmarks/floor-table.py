@@ -13,6 +13,9 @@ import pathlib
 import re
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "cross-runtime"))
+import report  # noqa: E402  (benchmarks/cross-runtime/report.py)
+
 # (workload, report class, loop method, floor method, floor's description, target,
 #  [(other row's label, method)])
 ROWS = [
@@ -82,11 +85,7 @@ def median(row):
 
 
 def fmt_ns(ns):
-    if ns >= 100:
-        return f"{ns:,.0f} ns"
-    if ns >= 10:
-        return f"{ns:.1f} ns"
-    return f"{ns:.2f} ns"
+    return f"{report.fmt_ns(ns)} ns"  # the cross-runtime table's rounding
 
 
 def allocated(row):
