@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Asyncio.Internal;
 
 /// <summary>The loop's scheduled timers: a 4-ary min-heap ordered by (deadline, sequence).</summary>
@@ -28,7 +30,16 @@ internal sealed class TimerHeap
         public TimerHandle Timer;
     }
 
-    private Entry[] _heap = new Entry[16];
+    // The array is rented from ArrayPool<Entry>.Shared and given back, cleared, whenever the
+    // heap grows, shrinks or its loop closes. 200,000 timers are a 4.8 MB array on the large
+    // object heap: without the pool each doubling, each shrink after a mass cancellation and
+    // each new loop allocates one afresh, which the runtime zeroes and the kernel faults in
+    // (issue 6's W2 cancel spent more time there than in the heap's own code). Only this class
+    // rents arrays of the private Entry type, so every array in that pool has been cleared.
+    private const int InitialCapacity = 16;
+    private static ArrayPool<Entry> Pool => ArrayPool<Entry>.Shared;
+
+    private Entry[] _heap = Pool.Rent(InitialCapacity);
     private int _count;
 
     public int Count => _count;
@@ -42,7 +53,7 @@ internal sealed class TimerHeap
     public void Push(TimerHandle timer, long sequence)
     {
         if (_count == _heap.Length)
-            Array.Resize(ref _heap, _heap.Length * 2);
+            MoveTo(_heap.Length * 2);
         var entry = new Entry { When = timer.When, Sequence = sequence, Timer = timer };
         SiftUp(_count++, in entry);
     }
@@ -96,13 +107,27 @@ internal sealed class TimerHeap
         }
         // Give memory back after a mass cancellation, keeping some room to grow.
         if (_heap.Length > 64 && kept < _heap.Length / 4)
-            Array.Resize(ref _heap, Math.Max(16, kept * 2));
+            MoveTo(Math.Max(InitialCapacity, kept * 2));
     }
 
+    /// <summary>Empties the heap and gives its array back to the pool (the loop is closing).</summary>
     public void Clear()
     {
         Array.Clear(_heap, 0, _count);
         _count = 0;
+        Pool.Return(_heap);
+        _heap = Pool.Rent(InitialCapacity);
+    }
+
+    /// <summary>Moves the entries to a rented array of at least <paramref name="capacity"/> and returns the old one, cleared.</summary>
+    private void MoveTo(int capacity)
+    {
+        var old = _heap;
+        var heap = Pool.Rent(capacity);
+        Array.Copy(old, heap, _count);
+        Array.Clear(old, 0, _count);
+        Pool.Return(old);
+        _heap = heap;
     }
 
     /// <summary>Moves parents down until <paramref name="item"/>'s slot, starting at the hole <paramref name="i"/>, is found.</summary>
