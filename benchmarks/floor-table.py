@@ -102,10 +102,10 @@ def main():
             reports[match.group(1)] = read_report(path)
     print("| Workload | EventLoop (median) | Floor (median) | Ratio of medians | Target | Allocated | Other rows (median) |")
     print("|---|---:|---:|---:|---:|---:|---|")
-    for label, report, loop, floor, floor_name, target, others in ROWS:
-        rows = reports.get(report, {})
+    for label, report_class, loop, floor, floor_name, target, others in ROWS:
+        rows = reports.get(report_class, {})
         if loop not in rows or floor not in rows:
-            print(f"| {label} | missing | missing |  | {target} |  | {report}.{loop} or {floor} not in {results} |")
+            print(f"| {label} | missing | missing |  | {target} |  | {report_class}.{loop} or {floor} not in {results} |")
             continue
         loop_ns, floor_ns = median(rows[loop]), median(rows[floor])
         extra = []

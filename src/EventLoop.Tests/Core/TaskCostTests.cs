@@ -46,7 +46,7 @@ public class TaskCostTests : LoopTest
 
     // What the box holds of Sleep's awaiter: one reference.
     [Fact]
-    public void SleepsAwaiter_IsOneReference()
+    public void SleepAwaiter_IsOneReference()
     {
         Assert.Equal(IntPtr.Size, System.Runtime.CompilerServices.Unsafe.SizeOf<SleepAwaiter>());
     }
