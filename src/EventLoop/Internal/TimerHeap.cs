@@ -77,20 +77,14 @@ internal sealed class TimerHeap
         // of this descent and the callback that runs before the loop looks at it again, rather
         // than stalling that look (issue 6's W2).
         int hole = 0;
-        int first = SmallestChild(heap, 0, last);
-        if (first > 0)
+        int child = SmallestChild(heap, hole, last);
+        if (child >= 0)
+            CachePrefetch.Object(heap[child].Timer);
+        while (child >= 0)
         {
-            CachePrefetch.Object(heap[first].Timer);
-            heap[0] = heap[first];
-            hole = first;
-        }
-        while (true)
-        {
-            int child = SmallestChild(heap, hole, last);
-            if (child < 0)
-                break;
             heap[hole] = heap[child];
             hole = child;
+            child = SmallestChild(heap, hole, last);
         }
         SiftUp(hole, in moved);
         return top;
