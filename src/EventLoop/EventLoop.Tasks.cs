@@ -35,7 +35,7 @@ public sealed partial class EventLoop
     {
         if (coroutine is null)
             ThrowHelper.ArgumentNull(nameof(coroutine));
-        var task = new LoopTask(this, coroutine, name, NextTaskNumber());
+        var task = new LoopTask(this, coroutine, name, NextTaskNumber(name));
         Schedule(task);
         return task;
     }
@@ -46,16 +46,18 @@ public sealed partial class EventLoop
     {
         if (coroutine is null)
             ThrowHelper.ArgumentNull(nameof(coroutine));
-        var task = new LoopTask<T>(this, coroutine, name, NextTaskNumber());
+        var task = new LoopTask<T>(this, coroutine, name, NextTaskNumber(name));
         Schedule(task);
         return task;
     }
 
-    private long NextTaskNumber()
+    // asyncio (tasks.py, Task.__init__): only a task without a name takes the next number, so
+    // that "Task-N" counts unnamed tasks alone.
+    private long NextTaskNumber(string? name)
     {
         CheckClosed();
         CheckThread(nameof(CreateTask));
-        return ++_taskCounter;
+        return name is null ? ++_taskCounter : 0;
     }
 
     private void Schedule(LoopTask task)

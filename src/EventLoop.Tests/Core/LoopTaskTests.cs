@@ -248,6 +248,20 @@ public class LoopTaskTests : LoopTest
         Assert.Equal("<LoopTask finished name='renamed' result=None>", t1.ToString());
     }
 
+    // asyncio 3.12 tasks.py, Task.__init__: `if name is None: self._name = f'Task-{_task_name_counter()}'`,
+    // so a named task leaves the count alone (programs/54 shows it through gather's tasks too).
+    [Fact]
+    public void Name_ANamedTaskTakesNoNumber()
+    {
+        var loop = NewLoop();
+        var t1 = loop.CreateTask(() => Task.CompletedTask);
+        _ = loop.CreateTask(() => Task.CompletedTask, "named");
+        var t3 = loop.CreateTask(() => Task.CompletedTask);
+        Assert.Equal("Task-1", t1.Name);
+        Assert.Equal("Task-2", t3.Name);
+        loop.RunUntilComplete(t3);
+    }
+
     [Fact]
     public void Await_ItsOwnTask_ThrowsInvalidOperation()
     {
