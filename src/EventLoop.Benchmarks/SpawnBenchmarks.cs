@@ -9,7 +9,8 @@ namespace Asyncio.Benchmarks;
 /// <c>await gather(*(child() for _ in range(N)))</c>), beside the floor (100,000 async methods
 /// each awaiting <c>Task.Yield()</c> once on <see cref="MinimalContext"/>, then
 /// <c>Task.WhenAll</c>), Nito.AsyncEx's <see cref="AsyncContext"/> doing the same, and the thread
-/// pool (<c>Task.Run</c> + <c>Task.WhenAll</c>). Times and bytes are per task.
+/// pool (<c>Task.Run</c> + <c>Task.WhenAll</c>). The loop runs it twice: children written as
+/// <c>async Task</c> lambdas, and as <c>async Coroutine</c> methods. Times and bytes are per task.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -58,4 +59,19 @@ public class SpawnBenchmarks
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W3 spawn")]
     public void Loop_Gather() => _loop.RunUntilComplete(_loopMain);
+
+    // The same on coroutines (async Coroutine methods): Python's
+    // gather(*(child() for _ in range(N))) written as it reads there.
+    private static async Coroutine SleepOnce(EventLoop loop) => await loop.Sleep(0);
+
+    private static async Coroutine GatherCoroutines(EventLoop loop)
+    {
+        var children = new Coroutine[N];
+        for (int i = 0; i < N; i++)
+            children[i] = SleepOnce(loop);
+        await loop.Gather(children);
+    }
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W3 spawn")]
+    public void Loop_GatherCoroutines() => _loop.RunUntilComplete(GatherCoroutines(_loop));
 }

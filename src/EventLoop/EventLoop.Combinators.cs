@@ -50,6 +50,23 @@ public sealed partial class EventLoop
         }
     }
 
+    /// <summary>Queues a <c>Sleep(0)</c> continuation that is a step of its own (a coroutine's box): no delegate inside a task.</summary>
+    internal void YieldTo(ITaskStep step)
+    {
+        if (IsOwnTaskContext(SynchronizationContext.Current, out var taskContext))
+        {
+            taskContext.Task.OnYielded();
+            _ready.Enqueue(WorkItem.Step(step, taskContext, WorkKind.TaskStep));
+        }
+        else
+        {
+            YieldTo(step.RunStep);
+        }
+    }
+
+    // Sleep(0)'s awaiter (which holds the loop) inside a coroutine: yield with the box as the step.
+    void IAwaitTarget.SuspendStep(CoroutineCore coroutine) => YieldTo(coroutine);
+
     // ---- Gather ------------------------------------------------------------------------------
 
     /// <summary>A Future of the results of <paramref name="futures"/>, in argument order: asyncio's <c>asyncio.gather(*fs)</c>.</summary>
@@ -83,6 +100,30 @@ public sealed partial class EventLoop
     /// <summary>Runs each coroutine as a task and waits for all of them: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
     /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>; the results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
     public Future<object?[]> Gather(params Func<Task>[] coroutines)
+    {
+        ArgumentNullException.ThrowIfNull(coroutines);
+        var tasks = new Future[coroutines.Length];
+        for (int i = 0; i < coroutines.Length; i++)
+            tasks[i] = GatherChild(CreateTask(coroutines[i]));
+        return GatherCore(tasks, returnExceptions: false, static f => f.Result(), allDistinct: true);
+    }
+
+    /// <summary>Runs each coroutine as a task and gathers their results, in argument order: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>: each coroutine becomes a task, in argument order; see <see cref="Gather{T}(IFuture{T}[])"/>.</remarks>
+    /// <exception cref="InvalidOperationException">A coroutine is a default value.</exception>
+    public Future<T[]> Gather<T>(params Coroutine<T>[] coroutines)
+    {
+        ArgumentNullException.ThrowIfNull(coroutines);
+        var tasks = new Future[coroutines.Length];
+        for (int i = 0; i < coroutines.Length; i++)
+            tasks[i] = GatherChild(CreateTask(coroutines[i]));
+        return GatherCore(tasks, returnExceptions: false, static f => ((IFuture<T>)f).Result(), allDistinct: true);
+    }
+
+    /// <summary>Runs each coroutine as a task and waits for all of them: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>; the results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
+    /// <exception cref="InvalidOperationException">A coroutine is a default value.</exception>
+    public Future<object?[]> Gather(params Coroutine[] coroutines)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
         var tasks = new Future[coroutines.Length];

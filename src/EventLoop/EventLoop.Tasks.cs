@@ -51,6 +51,34 @@ public sealed partial class EventLoop
         return task;
     }
 
+    /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.create_task(coro, name=name)</c>.</para>
+    /// <para>As in Python, the coroutine has not started (calling an <c>async Coroutine</c>
+    /// method runs none of it): its body starts in the task's first step. A coroutine that was
+    /// started before makes the task fail in that step with "cannot reuse already awaited
+    /// coroutine" (or "coroutine is being awaited already").</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null)
+    {
+        var core = coroutine.Core;
+        var task = new LoopTask(this, core, name, NextTaskNumber(name));
+        Schedule(task);
+        return task;
+    }
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Coroutine, string?)"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    {
+        var core = coroutine.Core;
+        var task = new LoopTask<T>(this, core, name, NextTaskNumber(name));
+        Schedule(task);
+        return task;
+    }
+
     // asyncio (tasks.py, Task.__init__): only a task without a name takes the next number, so
     // that "Task-N" counts unnamed tasks alone.
     private long NextTaskNumber(string? name)
@@ -91,6 +119,14 @@ public sealed partial class EventLoop
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
     /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>.</remarks>
     public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine) => CreateTask(coroutine);
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>, which is <c>create_task</c> for a coroutine.</remarks>
+    public LoopTask EnsureFuture(Coroutine coroutine) => CreateTask(coroutine);
+
+    /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>.</remarks>
+    public LoopTask<T> EnsureFuture<T>(Coroutine<T> coroutine) => CreateTask(coroutine);
 
     /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c>, which is <see cref="WrapFuture(Task, CancellationTokenSource?)"/>.</summary>
     /// <remarks>

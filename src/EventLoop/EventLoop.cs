@@ -16,7 +16,7 @@ namespace Asyncio;
 /// <see cref="Stop"/> and posts to its SynchronizationContext may come from other threads; any
 /// other call from another thread while the loop runs throws <see cref="InvalidOperationException"/>.</para>
 /// </remarks>
-public sealed partial class EventLoop : IDisposable
+public sealed partial class EventLoop : IDisposable, IAwaitTarget
 {
     [ThreadStatic]
     private static EventLoop? t_runningLoop;
@@ -425,6 +425,26 @@ public sealed partial class EventLoop : IDisposable
         return task.Result();
     }
 
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
+    public void RunUntilComplete(Coroutine coroutine)
+    {
+        var task = CreateTask(coroutine);
+        task.LogDestroyPending = false;
+        RunUntilDone(task, newTask: true);
+        task.ThrowIfNotSuccessful();
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
+    public T RunUntilComplete<T>(Coroutine<T> coroutine)
+    {
+        var task = CreateTask(coroutine);
+        task.LogDestroyPending = false;
+        RunUntilDone(task, newTask: true);
+        return task.Result();
+    }
+
     private void RunUntilDone(Future future, bool newTask)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -498,6 +518,24 @@ public sealed partial class EventLoop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(main);
         Run(async () => { await main(); return (object?)null; }, options);
+    }
+
+    /// <summary>Runs the coroutine <paramref name="main"/> on a new loop, cancels what is left, closes the loop: asyncio's <c>asyncio.run(main())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public static void Run(Coroutine main, EventLoopOptions? options = null)
+    {
+        _ = main.Core;
+        Run(async () => { await main; return (object?)null; }, options);
+    }
+
+    /// <summary>Runs the coroutine <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public static T Run<T>(Coroutine<T> main, EventLoopOptions? options = null)
+    {
+        _ = main.Core;
+        return Run(async () => await main, options);
     }
 
     /// <summary>Runs <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>

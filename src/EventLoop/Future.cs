@@ -28,7 +28,7 @@ public enum FutureState
 /// <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public abstract class Future
+public abstract class Future : IAwaitTarget
 {
     private FutureState _state;
     // Finished with an exception: a state of its own inside, shown as Finished outside, so that
@@ -437,6 +437,9 @@ public abstract class Future
         // Anywhere else, whatever an await does there; a delegate, off the hot path.
         OnAwait(step.RunStep);
     }
+
+    // The awaiter of this Future inside a coroutine: the coroutine's box is the step to queue.
+    void IAwaitTarget.SuspendStep(CoroutineCore coroutine) => OnAwait(coroutine);
 
     /// <summary>This Future seen through the typed interface, its result boxed.</summary>
     internal IFuture<object?> AsTyped() => this as IFuture<object?> ?? new UntypedView(this);

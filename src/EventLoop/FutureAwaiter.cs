@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -8,7 +9,7 @@ namespace Asyncio;
 /// itself as what the current task waits on (so that cancelling the task cancels it) and resumes
 /// the task one loop iteration after it completes.
 /// </remarks>
-public readonly struct FutureAwaiter : ICriticalNotifyCompletion
+public readonly struct FutureAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {
     private readonly Future _future;
 
@@ -29,7 +30,7 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion
 
 /// <summary>The awaiter behind <c>await</c> of a typed Future or task; not meant to be used directly.</summary>
 /// <remarks>asyncio: <c>Future.__await__</c>; see <see cref="FutureAwaiter"/>.</remarks>
-public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
+public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, ILoopAwaiter
 {
     // A Future<T> or a LoopTask<T>: the only two that make this awaiter. One field, so that the
     // awaiter is a single reference; GetResult tells the two apart by the sealed LoopTask<T>'s

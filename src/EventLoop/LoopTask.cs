@@ -22,7 +22,8 @@ public class LoopTask : Future
     // something outside the loop (ForeignWait), which will post its continuation to the
     // task's context.
     // The method before the first step (a Func<Task>), the Task it returned after: one field
-    // for both, since a task never needs the two at once.
+    // for both, since a task never needs the two at once. A task over a Coroutine keeps the
+    // coroutine's box here throughout (OverCoroutine).
     private object? _coroutine;
     private Future? _waiter;
     // Five yes/no facts in one byte rather than five bools: with the cancel count they fill one
@@ -36,8 +37,9 @@ public class LoopTask : Future
         MustCancel = 1,          // asyncio's _must_cancel
         YieldedThisStep = 2,     // this step queued the task's next step itself (Sleep(0), a post)
         ForeignWait = 4,         // suspended on something outside the loop, which will post back
-        Started = 8,             // _coroutine holds the method's Task from here on
+        Started = 8,             // _coroutine holds the method's Task (or the started coroutine) from here on
         QuietIfPending = 16,     // not reported when left pending at Close (asyncio's _log_destroy_pending = False)
+        OverCoroutine = 32,      // _coroutine is a Coroutine's box (before and after the start), not a Func<Task>/Task
     }
 
     private bool Has(TaskFlags flag) => (_flags & flag) != 0;
@@ -110,9 +112,18 @@ public class LoopTask : Future
     internal LoopTask? PrevPending;
     internal LoopTask? NextPending;
 
-    internal LoopTask(EventLoop loop, Func<Task> coroutineFunction, string? name, long number) : base(loop)
+    internal LoopTask(EventLoop loop, Func<Task> coroutineFunction, string? name, long number)
+        : this(loop, (object)coroutineFunction, name, number)
     {
-        _coroutine = coroutineFunction;
+    }
+
+    internal LoopTask(EventLoop loop, CoroutineCore coroutine, string? name, long number)
+        : this(loop, (object)coroutine, name, number) =>
+        Set(TaskFlags.OverCoroutine, true);
+
+    private LoopTask(EventLoop loop, object coroutine, string? name, long number) : base(loop)
+    {
+        _coroutine = coroutine;
         if (name is not null)
             TaskRare.Name = name;
         _number = number;
@@ -248,10 +259,10 @@ public class LoopTask : Future
     // coroutines) still has a result, as every Python coroutine does: keep it, boxed.
     private protected override object? BoxedResult => _taskRare?.BoxedResult;
 
-    /// <summary>Stores the result of the finished method and marks the task finished.</summary>
-    private protected virtual void SetResultFrom(Task coroutine)
+    /// <summary>Stores the result of the finished method (its <see cref="Task"/> or its coroutine's box) and marks the task finished.</summary>
+    private protected virtual void SetResultFrom(object coroutine)
     {
-        if (TaskResults.GetBoxed(coroutine) is { } boxed)
+        if (coroutine is Task task && TaskResults.GetBoxed(task) is { } boxed)
             TaskRare.BoxedResult = boxed;
         FinishCore();
     }
@@ -311,6 +322,11 @@ public class LoopTask : Future
     /// <summary>The first step: call the method (asyncio: the first <c>coro.send(None)</c>).</summary>
     internal void Start()
     {
+        if (Has(TaskFlags.OverCoroutine))
+        {
+            StartCoroutine();
+            return;
+        }
         var function = _coroutine as Func<Task>;
         _coroutine = null;
         Debug.Assert(function is not null, "a task starts once");
@@ -335,19 +351,54 @@ public class LoopTask : Future
         Started = true;
     }
 
+    /// <summary>The first step of a task over a <see cref="Coroutine"/>: start it (asyncio: the first <c>coro.send(None)</c>).</summary>
+    private void StartCoroutine()
+    {
+        var coroutine = Unsafe.As<CoroutineCore>(_coroutine)!;
+        if (TakePendingException() is { } pending)
+        {
+            // Cancelled before its first step: the body never runs, and cannot be awaited later.
+            _coroutine = null;
+            coroutine.Close();
+            CompleteWith(pending);
+            return;
+        }
+        if (coroutine.WhyNotStartable is { } error)
+        {
+            // asyncio: the task's first send raises RuntimeError, and the task fails with it.
+            _coroutine = null;
+            CompleteWith(new InvalidOperationException(error));
+            return;
+        }
+        Started = true;
+        coroutine.Start();
+    }
+
     internal void EndStep()
     {
         if (Done)
             return;
         if (!Started)
             return;
-        // A flag test and an unchecked cast: a type test against Task would walk the state
+        // A flag test and unchecked casts: a type test against Task would walk the state
         // machine box's base types on every step.
-        var coroutine = Unsafe.As<Task>(_coroutine)!;
-        if (coroutine.IsCompleted)
+        if (Has(TaskFlags.OverCoroutine))
         {
-            CompleteFrom(coroutine);
-            return;
+            var box = Unsafe.As<CoroutineCore>(_coroutine)!;
+            if (box.IsCompleted)
+            {
+                CompleteFrom(box);
+                return;
+            }
+        }
+        else
+        {
+            var coroutine = Unsafe.As<Task>(_coroutine)!;
+            if (coroutine.IsCompleted)
+            {
+                CompleteFrom(coroutine);
+                return;
+            }
         }
         if (_waiter is null && !YieldedThisStep)
         {
@@ -366,20 +417,7 @@ public class LoopTask : Future
         switch (coroutine.Status)
         {
             case TaskStatus.RanToCompletion:
-                if (MustCancel || PendingException is CancelledError)
-                {
-                    // asyncio: "Task is cancelled right before coro stops."
-                    MustCancel = false;
-                    PendingException = null;
-                    Loop.TaskFinished(this);
-                    CancelCore(StoredCancelMessage);
-                }
-                else
-                {
-                    PendingException = null;
-                    Loop.TaskFinished(this);
-                    SetResultFrom(coroutine);
-                }
+                CompleteReturned(coroutine);
                 break;
             case TaskStatus.Canceled:
                 CompleteWith(UnwrapCancellation(coroutine));
@@ -390,6 +428,34 @@ public class LoopTask : Future
                     : coroutine.Exception;
                 CompleteWith(error);
                 break;
+        }
+    }
+
+    private void CompleteFrom(CoroutineCore coroutine)
+    {
+        _coroutine = null;
+        if (coroutine.Exception is { } error)
+            CompleteWith(error);
+        else
+            CompleteReturned(coroutine);
+    }
+
+    /// <summary>The method returned: the task finishes with its result, unless a cancellation came first.</summary>
+    private void CompleteReturned(object coroutine)
+    {
+        if (MustCancel || PendingException is CancelledError)
+        {
+            // asyncio: "Task is cancelled right before coro stops."
+            MustCancel = false;
+            PendingException = null;
+            Loop.TaskFinished(this);
+            CancelCore(StoredCancelMessage);
+        }
+        else
+        {
+            PendingException = null;
+            Loop.TaskFinished(this);
+            SetResultFrom(coroutine);
         }
     }
 

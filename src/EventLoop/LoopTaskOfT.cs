@@ -1,3 +1,5 @@
+using Asyncio.Internal;
+
 namespace Asyncio;
 
 /// <summary>A task whose method returns a <typeparamref name="T"/>: asyncio's <c>Task</c>.</summary>
@@ -8,6 +10,11 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
 
     internal LoopTask(EventLoop loop, Func<Task<T>> coroutineFunction, string? name, long number)
         : base(loop, coroutineFunction, name, number)
+    {
+    }
+
+    internal LoopTask(EventLoop loop, CoroutineCore<T> coroutine, string? name, long number)
+        : base(loop, coroutine, name, number)
     {
     }
 
@@ -28,9 +35,9 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
 
     Future IFuture<T>.AsFuture() => this;
 
-    private protected override void SetResultFrom(Task coroutine)
+    private protected override void SetResultFrom(object coroutine)
     {
-        _result = ((Task<T>)coroutine).Result;
+        _result = coroutine is CoroutineCore<T> box ? box.Result : ((Task<T>)coroutine).Result;
         FinishCore();
     }
 

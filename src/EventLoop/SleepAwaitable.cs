@@ -34,7 +34,7 @@ public readonly struct SleepAwaitable
 
 /// <summary>The awaiter of a sleep; not meant to be used directly.</summary>
 /// <remarks>asyncio: <c>asyncio.sleep</c>: a bare <c>yield</c> for zero, an awaited Future otherwise.</remarks>
-public readonly struct SleepAwaiter : ICriticalNotifyCompletion
+public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {
     // One field, not a loop and a Future: the awaiter is stored in the task's state-machine box,
     // and each field there is 8 bytes on every suspended task and a write barrier on every await

@@ -38,6 +38,22 @@ public sealed class TaskGroup : IFutureListener
     /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down.</exception>
     public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null) => Add(_loop.CreateTask(Checked(coroutine), name));
 
+    /// <summary>Creates a task over a coroutine in this group: asyncio's <c>tg.create_task(coro(), name=)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down; or the coroutine is a default value.</exception>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null)
+    {
+        Checked(coroutine.Core);
+        return Add(_loop.CreateTask(coroutine, name));
+    }
+
+    /// <summary>Creates a task over a coroutine with a result in this group: asyncio's <c>tg.create_task(coro(), name=)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down; or the coroutine is a default value.</exception>
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    {
+        Checked(coroutine.Core);
+        return Add(_loop.CreateTask(coroutine, name));
+    }
+
     /// <summary>asyncio's repr: <c>&lt;TaskGroup tasks=2 entered&gt;</c>.</summary>
     public override string ToString()
     {

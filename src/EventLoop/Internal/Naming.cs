@@ -23,6 +23,27 @@ internal static class Naming
         return name + "()";
     }
 
+    /// <summary>The name of the async method a compiler-made state machine type runs: <c>Child</c> for <c>&lt;Child&gt;d__3</c>.</summary>
+    /// <remarks>A local function (<c>&lt;&lt;Main&gt;g__Child|0_0&gt;d</c>) shows as <c>Child</c>, a lambda as <c>Main.&lt;lambda&gt;</c>.</remarks>
+    public static string AsyncMethodName(Type stateMachine)
+    {
+        string name = stateMachine.Name;
+        int end = name.LastIndexOf('>');
+        if (!name.StartsWith('<') || end < 1)
+            return name;
+        string inner = name[1..end];
+        int local = inner.IndexOf(">g__", StringComparison.Ordinal);
+        if (local >= 0)
+        {
+            int bar = inner.IndexOf('|', local);
+            return bar > local ? inner[(local + 4)..bar] : inner[(local + 4)..];
+        }
+        int lambda = inner.IndexOf(">b__", StringComparison.Ordinal);
+        if (lambda > 0 && inner.StartsWith('<'))
+            return inner[1..lambda] + ".<lambda>";
+        return inner;
+    }
+
     /// <summary>A value as Python's <c>repr()</c> would show it, for the common types.</summary>
     public static string Repr(object? value) => value switch
     {

@@ -1,0 +1,231 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Asyncio.Internal;
+
+/// <summary>The object behind a <see cref="Coroutine"/>: the boxed state machine of an <c>async Coroutine</c> method, and its outcome.</summary>
+/// <remarks>
+/// <para>Python's coroutine object. Calling the method only boxes its state machine; the body
+/// first runs when the coroutine is awaited (inline, in the awaiting task's step) or when a task
+/// takes it (in the task's first step). It runs once: a second start throws as Python's
+/// <c>RuntimeError</c> does.</para>
+/// <para>Why a box of our own rather than .NET's: a task over an <c>async Task</c> method holds
+/// four objects (the task, its context, .NET's Task box, and the delegate .NET makes for any
+/// awaiter it does not know). Here the box is also what the loop queues as the task's next
+/// step (<see cref="ITaskStep"/>), so an await of a loop Future, a sleep or another coroutine
+/// needs no delegate, and the box carries no Task machinery: a spawned task is three objects.</para>
+/// </remarks>
+internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
+{
+    // What runs when the coroutine finishes: the box of the coroutine awaiting it (resumed
+    // inline, as Python's await of a coroutine), or a delegate from any other awaiter.
+    private object? _continuation;
+    private Exception? _exception;
+    // The ExecutionContext at the last suspension, so that AsyncLocal values set in the body
+    // flow to its next step, as they do in an async Task method.
+    private ExecutionContext? _context;
+    // Made the first time the body awaits something that only takes a delegate (a .NET Task).
+    private Action? _moveNextAction;
+    private State _state;
+
+    private enum State : byte
+    {
+        Created,   // not started: Python's CORO_CREATED
+        Running,   // in MoveNext
+        Suspended, // at an await
+        Finished,  // returned or threw
+        Closed,    // its task was cancelled before it started: it never runs
+    }
+
+    /// <summary>Whether the body has returned or thrown (or will never run).</summary>
+    public bool IsCompleted => _state >= State.Finished;
+
+    /// <summary>What the body threw, once <see cref="IsCompleted"/>; null when it returned.</summary>
+    public Exception? Exception => _exception;
+
+    /// <summary>The method's name, for reprs: the state machine's type is named after it.</summary>
+    public abstract string MethodName { get; }
+
+    private protected abstract void MoveNext();
+
+    /// <summary>Runs the body up to its first suspension: Python's first <c>coro.send(None)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The coroutine was started before.</exception>
+    public void Start()
+    {
+        if (WhyNotStartable is { } error)
+            throw new InvalidOperationException(error);
+        Run();
+    }
+
+    /// <summary>Why <see cref="Start"/> would throw (Python's <c>RuntimeError</c> messages), or null when it can start.</summary>
+    public string? WhyNotStartable => _state switch
+    {
+        State.Created => null,
+        State.Running or State.Suspended => "coroutine is being awaited already",
+        _ => "cannot reuse already awaited coroutine",
+    };
+
+    /// <summary>Marks a coroutine that will never run (its task was cancelled first); a later await of it throws.</summary>
+    public void Close()
+    {
+        if (_state == State.Created)
+            _state = State.Closed;
+    }
+
+    void ITaskStep.RunStep() => Run();
+
+    /// <summary>Runs the body from where it is suspended, in the ExecutionContext it suspended in.</summary>
+    private void Run()
+    {
+        _state = State.Running;
+        var context = _context;
+        if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
+        {
+            RunHere();
+            return;
+        }
+        _context = null;
+        ExecutionContext.Run(context, s_runInContext, this);
+    }
+
+    private static readonly ContextCallback s_runInContext = static box => ((CoroutineCore)box!).RunHere();
+
+    // As .NET's builders do, what the body changes of the thread's contexts (an AsyncLocal set,
+    // a SynchronizationContext installed) does not outlive the step: it is put back here.
+    private void RunHere()
+    {
+        var executionContext = ExecutionContext.Capture();
+        var synchronizationContext = SynchronizationContext.Current;
+        MoveNext();
+        if (!ReferenceEquals(SynchronizationContext.Current, synchronizationContext))
+            SynchronizationContext.SetSynchronizationContext(synchronizationContext);
+        if (executionContext is not null && !ReferenceEquals(ExecutionContext.Capture(), executionContext))
+            ExecutionContext.Restore(executionContext);
+    }
+
+    /// <summary>The body returned (the builder's <c>SetResult</c>, after the result is stored).</summary>
+    private protected void Finish()
+    {
+        _state = State.Finished;
+        ResumeAwaiter();
+    }
+
+    /// <summary>The body threw (the builder's <c>SetException</c>).</summary>
+    public void Fail(Exception exception)
+    {
+        _exception = exception;
+        _state = State.Finished;
+        ResumeAwaiter();
+    }
+
+    private void ResumeAwaiter()
+    {
+        var continuation = _continuation;
+        if (continuation is null)
+            return;
+        _continuation = null;
+        if (continuation is CoroutineCore awaiting)
+            awaiting.Run();
+        else
+            Unsafe.As<Action>(continuation)();
+    }
+
+    /// <summary>Registers what runs when the body finishes (an awaiter of this coroutine).</summary>
+    public void SetContinuation(object continuation)
+    {
+        if (IsCompleted)
+        {
+            // Finished between IsCompleted and OnCompleted (never on the loop thread); resume now.
+            _continuation = continuation;
+            ResumeAwaiter();
+            return;
+        }
+        _continuation = continuation;
+    }
+
+    // A coroutine awaited by another: resume that one's box inline when this one finishes.
+    void IAwaitTarget.SuspendStep(CoroutineCore coroutine) => SetContinuation(coroutine);
+
+    /// <summary>Rethrows what the body threw, with its original stack trace.</summary>
+    public void ThrowIfFailed()
+    {
+        if (_exception is not null)
+            ExceptionDispatchInfo.Throw(_exception);
+        if (_state != State.Finished)
+            throw new InvalidOperationException(_state == State.Closed
+                ? "cannot reuse already awaited coroutine"
+                : "The coroutine has not finished.");
+    }
+
+    /// <summary>The builder's <c>AwaitUnsafeOnCompleted</c>: suspends the body on <paramref name="awaiter"/>.</summary>
+    /// <remarks>
+    /// The loop's own awaiters take this box as the step to queue; anything else gets a delegate
+    /// to <see cref="Run"/>, made once per coroutine. The state is set before the awaiter sees
+    /// the box, since an awaiter may resume it at once (re-entering <see cref="Run"/>).
+    /// </remarks>
+    public void Suspend<TAwaiter>(ref TAwaiter awaiter, bool flowContext)
+        where TAwaiter : INotifyCompletion
+    {
+        _context = ExecutionContext.Capture();
+        _state = State.Suspended;
+        if (awaiter is ILoopAwaiter)
+        {
+            // Decided when the method is compiled for a struct awaiter. A call through the
+            // interface would box the awaiter (24 bytes per await, measured); its one field is
+            // read instead, which is what an ILoopAwaiter promises to be.
+            Unsafe.As<TAwaiter, IAwaitTarget>(ref awaiter).SuspendStep(this);
+            return;
+        }
+        var action = _moveNextAction ??= Run;
+        if (!flowContext && awaiter is ICriticalNotifyCompletion)
+            ((ICriticalNotifyCompletion)awaiter).UnsafeOnCompleted(action);
+        else
+            awaiter.OnCompleted(action);
+    }
+
+    /// <summary>Python's repr of a coroutine object: <c>&lt;coroutine object Name&gt;</c>.</summary>
+    public override string ToString() => $"<coroutine object {MethodName}>";
+}
+
+/// <summary>A coroutine whose body returns a <typeparamref name="T"/>.</summary>
+internal abstract class CoroutineCore<T> : CoroutineCore
+{
+    private T _result = default!;
+
+    /// <summary>The value the body returned, once it finished without an exception.</summary>
+    public T Result => _result;
+
+    /// <summary>The builder's <c>SetResult</c>.</summary>
+    public void SetResult(T result)
+    {
+        _result = result;
+        Finish();
+    }
+}
+
+/// <summary>One coroutine's box: its state machine, stored inline.</summary>
+internal sealed class CoroutineBox<TStateMachine, T> : CoroutineCore<T>
+    where TStateMachine : IAsyncStateMachine
+{
+    public TStateMachine StateMachine = default!;
+
+    public override string MethodName => Naming.AsyncMethodName(typeof(TStateMachine));
+
+    private protected override void MoveNext() => StateMachine.MoveNext();
+}
+
+/// <summary>The result type of a <see cref="Coroutine"/> without a result: nothing.</summary>
+internal readonly struct NoResult;
+
+/// <summary>Marks an awaiter of the loop's own (a Future's, a sleep's, a coroutine's): a struct whose one field is an <see cref="IAwaitTarget"/>.</summary>
+/// <remarks>
+/// <see cref="CoroutineCore.Suspend"/> reads that field without boxing the awaiter; the
+/// layout is checked for every implementing type by the tests (<c>CoroutineTests</c>).
+/// </remarks>
+internal interface ILoopAwaiter;
+
+/// <summary>What a loop awaiter waits through: it can resume a coroutine's box as a step of the current task, without a delegate.</summary>
+internal interface IAwaitTarget
+{
+    void SuspendStep(CoroutineCore coroutine);
+}
