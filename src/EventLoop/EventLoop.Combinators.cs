@@ -320,6 +320,25 @@ public sealed partial class EventLoop
             static (loop, c) => (IFuture<object?>)loop.CreateTask(c).AsTyped(), timeout);
     }
 
+    /// <summary>Runs the coroutine <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(Func{Task{T}}, double?)"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public Task<T> WaitFor<T>(Coroutine<T> coroutine, double? timeout)
+    {
+        _ = coroutine.Core;
+        return WaitForCore(coroutine, static async (_, c) => await c, static (loop, c) => loop.CreateTask(c), timeout);
+    }
+
+    /// <summary>Runs the coroutine <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(Func{Task{T}}, double?)"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public Task WaitFor(Coroutine coroutine, double? timeout)
+    {
+        _ = coroutine.Core;
+        return WaitForCore(coroutine, static async (_, c) => { await c; return (object?)null; },
+            static (loop, c) => (IFuture<object?>)loop.CreateTask(c).AsTyped(), timeout);
+    }
+
     /// <summary>Waits for <paramref name="future"/> with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
     /// <remarks>asyncio: <c>asyncio.wait_for(fut, timeout)</c>.</remarks>
     public Task WaitFor(Future future, double? timeout)

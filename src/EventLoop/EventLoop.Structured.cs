@@ -68,6 +68,11 @@ public sealed partial class EventLoop
     /// <summary>Runs <paramref name="coroutine"/> as a task and shields it: asyncio's <c>asyncio.shield(coro())</c>.</summary>
     public Future<T> Shield<T>(Func<Task<T>> coroutine) => Shield(CreateTask(coroutine));
 
+    /// <summary>Runs the coroutine <paramref name="coroutine"/> as a task and shields it: asyncio's <c>asyncio.shield(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.shield(coro)</c>; see <see cref="Shield{T}(LoopTask{T})"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public Future<T> Shield<T>(Coroutine<T> coroutine) => Shield(CreateTask(coroutine));
+
     /// <summary>Protects any Future from the cancellation of whoever awaits it: asyncio's <c>asyncio.shield(aw)</c>.</summary>
     public Future<object?> Shield(Future future)
     {

@@ -289,6 +289,44 @@ public class CoroutineTests : LoopTest
         }
     }
 
+    // asyncio 3.12 wait_for(coro(), t): the coroutine runs inline under a timeout; past it, it
+    // is cancelled and TimeoutError comes out at the deadline.
+    [Fact]
+    public void WaitFor_RunsTheCoroutineInlineUnderATimeout()
+    {
+        var loop = NewLoop();
+        var log = new List<string>();
+        loop.RunUntilComplete(async () =>
+        {
+            var current = loop.CurrentTask;
+            log.Add("in time: " + await loop.WaitFor(Record(loop, log, "quick", 1, 3), timeout: 2));
+            try
+            {
+                await loop.WaitFor(SleepsLong(loop), timeout: 2);
+            }
+            catch (TimeoutException)
+            {
+                log.Add($"timed out at {loop.Time()}");
+            }
+        });
+        Assert.Equal(["quick starts at 0", "quick resumes at 1", "in time: 3", "timed out at 3"], log);
+    }
+
+    [Fact]
+    public void Shield_TakesACoroutine_AndKeepsItRunningWhenTheAwaiterIsCancelled()
+    {
+        var loop = NewLoop();
+        var log = new List<string>();
+        Future<int>? shielded = null;
+        var outer = loop.CreateTask(async () => await (shielded = loop.Shield(Record(loop, log, "inner", 2, 9))));
+        loop.CallLater(1, () => outer.Cancel());
+        Assert.Throws<CancelledError>(() => loop.RunUntilComplete(outer));
+        Assert.Equal(9, loop.RunUntilComplete(loop.AllTasks().Single() as LoopTask<int>
+            ?? throw new InvalidOperationException("the shielded task is missing")));
+        Assert.Equal(["inner starts at 0", "inner resumes at 2"], log);
+        Assert.True(shielded!.Cancelled); // asyncio: the outer Future is cancelled, the task is not
+    }
+
     [Fact]
     public void TaskGroup_TakesCoroutines()
     {
@@ -318,6 +356,91 @@ public class CoroutineTests : LoopTest
         Assert.Equal("<coroutine default>", default(Coroutine).ToString());
 
         static async Coroutine Local() => await Task.CompletedTask;
+    }
+
+    private static int s_deepest;
+
+    private static async Coroutine<int> Depth(EventLoop loop, int n, int level = 0)
+    {
+        s_deepest = Math.Max(s_deepest, level);
+        if (n == 0)
+        {
+            await loop.Sleep(1);
+            return 0;
+        }
+        return 1 + await Depth(loop, n - 1, level + 1);
+    }
+
+    // Python's default recursion limit is 1,000 frames: a chain that deep starts inline, and
+    // finishes within the step in which the innermost sleep ends.
+    [Fact]
+    public void AThousandNestedAwaits_StartInline_AndFinishTogether()
+    {
+        var loop = NewLoop();
+        Assert.Equal(1_000, loop.RunUntilComplete(Depth(loop, 1_000)));
+        Assert.Equal(1, loop.Time());
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a thread with a small stack, so that its limit comes soon.</summary>
+    private static void OnSmallStack(Action body)
+    {
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                body();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        }, maxStackSize: 512 * 1024);
+        thread.Start();
+        thread.Join();
+        if (error is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+    }
+
+    // Deeper than the stack holds: the await that would overflow throws instead (Python raises
+    // RecursionError), the error comes out through every coroutine awaiting, and the process
+    // lives.
+    [Fact]
+    public void NestingPastTheStack_ThrowsAtTheAwait_InsteadOfOverflowing()
+    {
+        OnSmallStack(() =>
+        {
+            using var loop = new EventLoop(new EventLoopOptions { VirtualTime = true });
+            s_deepest = 0;
+            Assert.Throws<InsufficientExecutionStackException>(() => loop.RunUntilComplete(Depth(loop, 1_000_000)));
+            Assert.InRange(s_deepest, 100, 1_000_000 - 1);
+        });
+    }
+
+    // Each level starts in a step of its own (after a Sleep(0)), so starting never nests; but
+    // when the innermost returns, each coroutine resumes its awaiter inline, 100,000 deep.
+    private static async Coroutine<int> Ladder(EventLoop loop, int n)
+    {
+        await loop.Sleep(0);
+        if (n == 0)
+        {
+            await loop.Sleep(1);
+            return 0;
+        }
+        return 1 + await Ladder(loop, n - 1);
+    }
+
+    // Past what the stack holds, the awaiters left resume in the next iteration instead (as .NET's
+    // own Task continuations fall back to the thread pool): without that, this overflows the stack.
+    [Fact]
+    public void AwaitersResumedInline_PastTheStack_ResumeInTheNextIteration()
+    {
+        OnSmallStack(() =>
+        {
+            using var loop = new EventLoop(new EventLoopOptions { VirtualTime = true });
+            Assert.Equal(100_000, loop.RunUntilComplete(Ladder(loop, 100_000)));
+            Assert.Equal(1, loop.Time());
+        });
     }
 
     // Every loop awaiter marked ILoopAwaiter is read by CoroutineCore.Suspend as its one

@@ -8,9 +8,9 @@ namespace Asyncio.Tests.Core;
 /// </summary>
 public class TaskCostTests : LoopTest
 {
-    /// <summary>Bytes allocated per task by a task that creates <c>n</c> tasks running <paramref name="child"/> one after the other, awaiting each.</summary>
+    /// <summary>Bytes allocated per task by a task that creates <c>n</c> tasks with <paramref name="spawn"/> one after the other, awaiting each.</summary>
     /// <remarks>A first run pays for what is made once; the difference of two later runs leaves the cost of the extra tasks alone.</remarks>
-    private static long BytesPerTask(EventLoop loop, Func<Task> child)
+    private static long BytesPerTask(EventLoop loop, Func<LoopTask> spawn)
     {
         long Run(int n)
         {
@@ -18,13 +18,15 @@ public class TaskCostTests : LoopTest
             loop.RunUntilComplete(async () =>
             {
                 for (int i = 0; i < n; i++)
-                    await loop.CreateTask(child);
+                    await spawn();
             });
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Run(1_000);
         return (Run(4_000) - Run(2_000)) / 2_000;
     }
+
+    private static long BytesPerTask(EventLoop loop, Func<Task> child) => BytesPerTask(loop, () => loop.CreateTask(child));
 
     // The LoopTask (128 bytes) and its SynchronizationContext (32), then at the first await that
     // suspends the compiler's state machine box (104 here) and the delegate to its MoveNext (64).
@@ -45,23 +47,6 @@ public class TaskCostTests : LoopTest
         Assert.Equal(SleepOnceBytes, BytesPerTask(loop, async () => await loop.Sleep(0)));
     }
 
-    /// <summary>As <see cref="BytesPerTask(EventLoop, Func{Task})"/>, for tasks over coroutines.</summary>
-    private static long BytesPerCoroutineTask(EventLoop loop, Func<Coroutine> child)
-    {
-        long Run(int n)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            loop.RunUntilComplete(async () =>
-            {
-                for (int i = 0; i < n; i++)
-                    await loop.CreateTask(child());
-            });
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        Run(1_000);
-        return (Run(4_000) - Run(2_000)) / 2_000;
-    }
-
     private static async Coroutine SleepZero(EventLoop loop) => await loop.Sleep(0);
 
     // A task over a coroutine: the LoopTask (128) and its context (32) as above, and the
@@ -80,7 +65,7 @@ public class TaskCostTests : LoopTest
     public void ATaskOverACoroutineThatSleepsOnce_CostsTheTaskItsContextAndTheCoroutine()
     {
         var loop = NewLoop();
-        Assert.Equal(CoroutineSleepOnceBytes, BytesPerCoroutineTask(loop, () => SleepZero(loop)));
+        Assert.Equal(CoroutineSleepOnceBytes, BytesPerTask(loop, () => loop.CreateTask(SleepZero(loop))));
     }
 
     // What the box holds of Sleep's awaiter: one reference.

@@ -84,6 +84,39 @@ public class DocSnippets
     }
 
     [Fact]
+    public void Porting_CoroutineObjects()
+    {
+        // begin-snippet: porting-coroutines
+        static async Coroutine<string> Work(EventLoop loop, string name, double delay)
+        {
+            await loop.Sleep(delay);
+            return name;
+        }
+
+        var log = new List<string>();
+        async Coroutine Main()
+        {
+            var loop = EventLoop.GetRunningLoop();
+            var fast = Work(loop, "fast", 0.1);   // work("fast", 0.1): nothing has run yet
+            var task = loop.CreateTask(fast);     // asyncio.create_task(coro)
+            string[] both = await loop.Gather(Work(loop, "a", 0.3), Work(loop, "b", 0.2));
+            log.Add($"{await task} {string.Join(",", both)} at {loop.Time()}");
+            try
+            {
+                await fast;                       // a coroutine runs once
+            }
+            catch (InvalidOperationException e)
+            {
+                log.Add(e.Message);
+            }
+        }
+
+        EventLoop.Run(Main(), new EventLoopOptions { VirtualTime = true });
+        Assert.Equal(["fast a,b at 0.3", "cannot reuse already awaited coroutine"], log);
+        // end-snippet
+    }
+
+    [Fact]
     public void Porting_TaskGroupAndTimeout()
     {
         // begin-snippet: porting-structured

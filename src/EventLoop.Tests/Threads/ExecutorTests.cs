@@ -189,6 +189,36 @@ public class ExecutorTests : RealTimeLoopTest
         Assert.Equal(["on loop thread: True, local: from the submitting thread", "result 5", "failed: in the loop"], outcome);
     }
 
+    private static async Coroutine<int> OnTheLoop(EventLoop loop, int loopThread, ConcurrentQueue<string> outcome)
+    {
+        outcome.Enqueue($"body starts on the loop thread: {Environment.CurrentManagedThreadId == loopThread}");
+        await loop.Sleep(0);
+        return 7;
+    }
+
+    // asyncio: run_coroutine_threadsafe(coro(), loop), the coroutine object made on the calling
+    // thread: calling an async Coroutine method there runs none of its body.
+    [Fact]
+    public void RunCoroutineThreadsafe_ACoroutineMadeOnAnotherThread_RunsWhollyOnTheLoop()
+    {
+        var loop = NewRealLoop();
+        int loopThread = Environment.CurrentManagedThreadId;
+        var outcome = new ConcurrentQueue<string>();
+        var submitter = new Thread(() =>
+        {
+            var coroutine = OnTheLoop(loop, loopThread, outcome);
+            outcome.Enqueue("made");
+            outcome.Enqueue("result " + loop.RunCoroutineThreadsafe(coroutine).Result);
+            loop.Stop();
+        }) { IsBackground = true };
+        var guard = loop.CallLater(10, loop.Stop);
+        submitter.Start();
+        loop.RunForever();
+        guard.Cancel();
+        Assert.True(submitter.Join(TimeSpan.FromSeconds(5)));
+        Assert.Equal(["made", "body starts on the loop thread: True", "result 7"], outcome);
+    }
+
     [Fact]
     public void RunCoroutineThreadsafe_TokenCancelled_CancelsTheLoopTask()
     {

@@ -54,6 +54,10 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     {
         if (WhyNotStartable is { } error)
             throw new InvalidOperationException(error);
+        // Each await of a coroutine that has not started nests its body inside the awaiter's
+        // step: throw, as Python's RecursionError, rather than overflow the stack and end the
+        // process.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         Run();
     }
 
@@ -124,6 +128,17 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
         if (continuation is null)
             return;
         _continuation = null;
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack() && EventLoop.RunningLoop is { } loop)
+        {
+            // A deep chain of awaits all finishing in one step would resume each awaiter inside
+            // the last: past what the stack holds, the rest resume in the next iteration, as
+            // .NET's own Task continuations fall back to the thread pool.
+            if (continuation is CoroutineCore queued)
+                loop.YieldTo(queued);
+            else
+                loop.YieldTo(Unsafe.As<Action>(continuation));
+            return;
+        }
         if (continuation is CoroutineCore awaiting)
             awaiting.Run();
         else

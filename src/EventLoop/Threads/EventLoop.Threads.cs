@@ -23,10 +23,7 @@ public sealed partial class EventLoop
     {
         if (coroutine is null)
             ThrowHelper.ArgumentNull(nameof(coroutine));
-        CheckClosed();
-        var bridge = new ThreadsafeBridge<T>(this, () => CreateTask(coroutine), cancellationToken);
-        bridge.Submit();
-        return bridge.Completion.Task;
+        return SubmitThreadsafe<T>(() => CreateTask(coroutine), cancellationToken);
     }
 
     /// <summary>Submits <paramref name="coroutine"/> to this loop from any thread; the returned .NET Task completes when the loop task does: asyncio's <c>asyncio.run_coroutine_threadsafe(coro, loop)</c>.</summary>
@@ -36,8 +33,36 @@ public sealed partial class EventLoop
     {
         if (coroutine is null)
             ThrowHelper.ArgumentNull(nameof(coroutine));
+        return SubmitThreadsafe<object?>(() => CreateTask(coroutine), cancellationToken);
+    }
+
+    /// <summary>Submits the coroutine <paramref name="coroutine"/>, made on any thread, to this loop; the returned .NET Task completes when the loop task does: asyncio's <c>asyncio.run_coroutine_threadsafe(coro(), loop)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.run_coroutine_threadsafe(coro, loop)</c>; see
+    /// <see cref="RunCoroutineThreadsafe{T}(Func{Task{T}}, CancellationToken)"/>.</para>
+    /// <para>Calling an <c>async Coroutine</c> method on another thread runs none of it, so, as in
+    /// Python, the coroutine object is made by the caller and its whole body runs on the loop.</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The loop is closed, or the coroutine is a default value.</exception>
+    public Task<T> RunCoroutineThreadsafe<T>(Coroutine<T> coroutine, CancellationToken cancellationToken = default)
+    {
+        _ = coroutine.Core;
+        return SubmitThreadsafe<T>(() => CreateTask(coroutine), cancellationToken);
+    }
+
+    /// <summary>Submits the coroutine <paramref name="coroutine"/>, made on any thread, to this loop; the returned .NET Task completes when the loop task does: asyncio's <c>asyncio.run_coroutine_threadsafe(coro(), loop)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.run_coroutine_threadsafe(coro, loop)</c>; see <see cref="RunCoroutineThreadsafe{T}(Coroutine{T}, CancellationToken)"/>.</remarks>
+    /// <exception cref="InvalidOperationException">The loop is closed, or the coroutine is a default value.</exception>
+    public Task RunCoroutineThreadsafe(Coroutine coroutine, CancellationToken cancellationToken = default)
+    {
+        _ = coroutine.Core;
+        return SubmitThreadsafe<object?>(() => CreateTask(coroutine), cancellationToken);
+    }
+
+    private Task<T> SubmitThreadsafe<T>(Func<LoopTask> create, CancellationToken cancellationToken)
+    {
         CheckClosed();
-        var bridge = new ThreadsafeBridge<object?>(this, () => CreateTask(coroutine), cancellationToken);
+        var bridge = new ThreadsafeBridge<T>(this, create, cancellationToken);
         bridge.Submit();
         return bridge.Completion.Task;
     }
