@@ -29,17 +29,21 @@ ROWS = [
      "Floor_PriorityQueue_Cancel", "`PriorityQueue` + flag", "≤ 2×", []),
     ("W3 spawn: 100,000 tasks × `Sleep(0)`, gathered", "SpawnBenchmarks", "Loop_Gather",
      "Floor_MinimalContext", "minimal context", "≤ 2×",
-     [("Nito", "Nito_AsyncContext"), ("thread pool", "ThreadPool_TaskRun")]),
+     [("`async Coroutine` children", "Loop_GatherCoroutines"), ("Nito", "Nito_AsyncContext"),
+      ("thread pool", "ThreadPool_TaskRun")]),
     ("W4 ping-pong through futures", "PingPongBenchmarks", "Loop_Futures",
-     "Floor_MinimalContext_Tcs", "minimal context, TCS", "≤ 1.5×", [("Nito", "Nito_AsyncContext_Tcs")]),
+     "Floor_MinimalContext_Tcs", "minimal context, TCS", "≤ 1.5×",
+     [("`async Coroutine` tasks", "Loop_Futures_Coroutines"), ("Nito", "Nito_AsyncContext_Tcs")]),
     ("W4 ping-pong through `AsyncQueue(1)`", "PingPongBenchmarks", "Loop_AsyncQueue",
      "Floor_MinimalContext_MinimalQueue", "minimal context, minimal bounded queue", "≤ 2×",
      [("`Channel.CreateBounded(1)`", "MinimalContext_BoundedChannel"),
       ("Nito", "Nito_AsyncContext_MinimalQueue")]),
     ("W5 await a finished Future", "AwaitBenchmarks", "Loop_FinishedFuture",
-     "Floor_CompletedValueTask", "completed `ValueTask`", "≤ 3 ns", []),
+     "Floor_CompletedValueTask", "completed `ValueTask`", "≤ 3 ns",
+     [("in an `async Coroutine`", "Loop_FinishedFuture_Coroutine")]),
     ("W5 `Sleep(0)`", "AwaitBenchmarks", "Loop_SleepZero", "Floor_MinimalContext_Yield",
-     "minimal context, `Task.Yield`", "≤ 2×", [("Nito", "Nito_AsyncContext_Yield")]),
+     "minimal context, `Task.Yield`", "≤ 2×",
+     [("in an `async Coroutine`", "Loop_SleepZero_Coroutine"), ("Nito", "Nito_AsyncContext_Yield")]),
     ("`Gather` of 10,000 tasks", "CombinatorBenchmarks", "Loop_Gather",
      "Floor_MinimalContext_WhenAll", "minimal context, `WhenAll`", "", []),
     ("`WaitFor`, no timeout (10,000)", "CombinatorBenchmarks", "Loop_WaitFor",
@@ -112,7 +116,7 @@ def main():
         for other_label, method in others:
             if method in rows:
                 other_ns = median(rows[method])
-                extra.append(f"{other_label}: {fmt_ns(other_ns)} ({other_ns / floor_ns:.2f}×)")
+                extra.append(f"{other_label}: {fmt_ns(other_ns)} ({other_ns / floor_ns:.2f}×, {allocated(rows[method])})")
             else:
                 extra.append(f"{other_label}: missing")
         print(f"| {label} | {fmt_ns(loop_ns)} | {fmt_ns(floor_ns)} ({floor_name}) | {loop_ns / floor_ns:.2f}× "

@@ -8,7 +8,8 @@ namespace Asyncio.Benchmarks;
 /// W5 awaits, 1,000,000 each: a finished Future awaited in a task (never suspends), beside
 /// awaiting a completed <see cref="ValueTask{TResult}"/>; and <c>Sleep(0)</c> (one loop turn each),
 /// beside <c>Task.Yield()</c> on <see cref="MinimalContext"/> (the floor) and on Nito.AsyncEx's
-/// <see cref="AsyncContext"/>. Times and bytes are per await.
+/// <see cref="AsyncContext"/>. The loop's rows run in an <c>async Task</c> lambda and, marked
+/// <c>_Coroutine</c>, in an <c>async Coroutine</c> method. Times and bytes are per await.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -65,6 +66,17 @@ public class AwaitBenchmarks
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W5 await finished")]
     public int Loop_FinishedFuture() => _loop.RunUntilComplete(_awaitFinished);
 
+    private static async Coroutine<int> AwaitFinishedMany(Future<int> finished)
+    {
+        int sum = 0;
+        for (int i = 0; i < N; i++)
+            sum += await finished;
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W5 await finished")]
+    public int Loop_FinishedFuture_Coroutine() => _loop.RunUntilComplete(AwaitFinishedMany(_finished));
+
     // ---- one loop turn -----------------------------------------------------------------------
 
     private static async Task YieldMany()
@@ -81,4 +93,13 @@ public class AwaitBenchmarks
 
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W5 Sleep(0)")]
     public void Loop_SleepZero() => _loop.RunUntilComplete(_sleepZero);
+
+    private static async Coroutine SleepZeroMany(EventLoop loop)
+    {
+        for (int i = 0; i < N; i++)
+            await loop.Sleep(0);
+    }
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W5 Sleep(0)")]
+    public void Loop_SleepZero_Coroutine() => _loop.RunUntilComplete(SleepZeroMany(_loop));
 }

@@ -90,6 +90,33 @@ public class PingPongBenchmarks
     [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W4 futures ping-pong")]
     public void Loop_Futures() => _loop.RunUntilComplete(_loopMain);
 
+    // The same two tasks as async Coroutine methods.
+    private static async Coroutine FuturesPingPong(EventLoop loop)
+    {
+        Future<int> inboxA = null!;
+        var inboxB = loop.CreateFuture<int>();
+        async Coroutine B()
+        {
+            for (int i = 0; i < N; i++)
+            {
+                int value = await inboxB;
+                inboxB = loop.CreateFuture<int>();
+                inboxA.SetResult(value);
+            }
+        }
+        var b = loop.CreateTask(B());
+        for (int i = 0; i < N; i++)
+        {
+            inboxA = loop.CreateFuture<int>();
+            inboxB.SetResult(i);
+            await inboxA;
+        }
+        await b;
+    }
+
+    [Benchmark(OperationsPerInvoke = N), BenchmarkCategory("W4 futures ping-pong")]
+    public void Loop_Futures_Coroutines() => _loop.RunUntilComplete(FuturesPingPong(_loop));
+
     // ---- W4 through queues of one slot --------------------------------------------------------
 
     private static async Task FloorQueuePingPong()
