@@ -47,6 +47,30 @@ public class ExampleTests
         Assert.Equal(expected, captured.ToString());
     }
 
+    /// <summary>Examples that tell a seed program again another way, and must still print its transcript: (example, assembly, seed).</summary>
+    public static TheoryData<string, string, string> Retellings() => new()
+    {
+        { "Coroutines", "ExampleCoroutines", "06_other_functions" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Retellings))]
+    public void Retelling_PrintsItsSeedsTranscript(string name, string assemblyName, string seed)
+    {
+        Assert.True(Directory.Exists(Path.Combine(FindRepositoryRoot(), "examples", name)), name);
+        Example_PrintsTheSeedTranscript(seed, assemblyName);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EventLoop.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("EventLoop.sln not found above " + AppContext.BaseDirectory);
+    }
+
     /// <summary>The copies in the tests must stay identical to the seed files in <c>../shared</c>, where that folder is present.</summary>
     [Fact]
     public void ExpectedCopies_MatchTheSeedFiles()
