@@ -150,13 +150,28 @@ public class ExecutorTests : RealTimeLoopTest
         Assert.Equal("slow", error.Message);
     }
 
+    /// <summary>Runs <paramref name="loop"/> while <paramref name="submit"/> runs on a thread of its own, then stops it (a 10-second timer stops a test that hangs).</summary>
+    private static void RunWhileSubmitting(EventLoop loop, Action submit)
+    {
+        var submitter = new Thread(() =>
+        {
+            submit();
+            loop.Stop();
+        }) { IsBackground = true };
+        var guard = loop.CallLater(10, loop.Stop);
+        submitter.Start();
+        loop.RunForever();
+        guard.Cancel();
+        Assert.True(submitter.Join(TimeSpan.FromSeconds(5)));
+    }
+
     [Fact]
     public void RunCoroutineThreadsafe_FromAnotherThread_ReturnsTheTasksResult()
     {
         var loop = NewRealLoop();
         int loopThread = Environment.CurrentManagedThreadId;
         var outcome = new ConcurrentQueue<string>();
-        var submitter = new Thread(() =>
+        RunWhileSubmitting(loop, () =>
         {
             s_local.Value = "from the submitting thread";
             var task = loop.RunCoroutineThreadsafe(async () =>
@@ -179,13 +194,7 @@ public class ExecutorTests : RealTimeLoopTest
             {
                 outcome.Enqueue("failed: " + e.InnerException!.Message);
             }
-            loop.Stop();
-        }) { IsBackground = true };
-        var guard = loop.CallLater(10, loop.Stop);
-        submitter.Start();
-        loop.RunForever();
-        guard.Cancel();
-        Assert.True(submitter.Join(TimeSpan.FromSeconds(5)));
+        });
         Assert.Equal(["on loop thread: True, local: from the submitting thread", "result 5", "failed: in the loop"], outcome);
     }
 
@@ -204,18 +213,12 @@ public class ExecutorTests : RealTimeLoopTest
         var loop = NewRealLoop();
         int loopThread = Environment.CurrentManagedThreadId;
         var outcome = new ConcurrentQueue<string>();
-        var submitter = new Thread(() =>
+        RunWhileSubmitting(loop, () =>
         {
             var coroutine = OnTheLoop(loop, loopThread, outcome);
             outcome.Enqueue("made");
             outcome.Enqueue("result " + loop.RunCoroutineThreadsafe(coroutine).Result);
-            loop.Stop();
-        }) { IsBackground = true };
-        var guard = loop.CallLater(10, loop.Stop);
-        submitter.Start();
-        loop.RunForever();
-        guard.Cancel();
-        Assert.True(submitter.Join(TimeSpan.FromSeconds(5)));
+        });
         Assert.Equal(["made", "body starts on the loop thread: True", "result 7"], outcome);
     }
 
@@ -224,7 +227,7 @@ public class ExecutorTests : RealTimeLoopTest
     {
         var loop = NewRealLoop();
         var log = new ConcurrentQueue<string>();
-        var submitter = new Thread(() =>
+        RunWhileSubmitting(loop, () =>
         {
             using var cancellation = new CancellationTokenSource();
             var task = loop.RunCoroutineThreadsafe(async () =>
@@ -249,13 +252,7 @@ public class ExecutorTests : RealTimeLoopTest
             {
                 log.Enqueue("returned task canceled");
             }
-            loop.Stop();
-        }) { IsBackground = true };
-        var guard = loop.CallLater(10, loop.Stop);
-        submitter.Start();
-        loop.RunForever();
-        guard.Cancel();
-        Assert.True(submitter.Join(TimeSpan.FromSeconds(5)));
+        });
         Assert.Equal(["loop task cancelled", "returned task canceled"], log);
     }
 
