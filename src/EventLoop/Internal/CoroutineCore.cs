@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -26,7 +27,13 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     private ExecutionContext? _context;
     // Made the first time the body awaits something that only takes a delegate (a .NET Task).
     private Action? _moveNextAction;
+    // Invariant: the body runs only from Created (the start) or Suspended (a resumption), and
+    // suspends or finishes only while Running; Finished and Closed are final.
     private State _state;
+
+    [Conditional("DEBUG")]
+    private void AssertState(bool holds, string transition) =>
+        Debug.Assert(holds, $"coroutine {this}: {transition} in state {_state}");
 
     private enum State : byte
     {
@@ -81,6 +88,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     /// <summary>Runs the body from where it is suspended, in the ExecutionContext it suspended in.</summary>
     private void Run()
     {
+        AssertState(_state is State.Created or State.Suspended, "run");
         _state = State.Running;
         var context = _context;
         if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
@@ -110,6 +118,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     /// <summary>The body returned (the builder's <c>SetResult</c>, after the result is stored).</summary>
     private protected void Finish()
     {
+        AssertState(_state == State.Running, "return");
         _state = State.Finished;
         ResumeAwaiter();
     }
@@ -117,6 +126,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     /// <summary>The body threw (the builder's <c>SetException</c>).</summary>
     public void Fail(Exception exception)
     {
+        AssertState(_state == State.Running, "throw");
         _exception = exception;
         _state = State.Finished;
         ResumeAwaiter();
@@ -181,6 +191,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     public void Suspend<TAwaiter>(ref TAwaiter awaiter, bool flowContext)
         where TAwaiter : INotifyCompletion
     {
+        AssertState(_state == State.Running, "suspend");
         _context = ExecutionContext.Capture();
         _state = State.Suspended;
         if (awaiter is ILoopAwaiter)
