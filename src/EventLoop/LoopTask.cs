@@ -6,7 +6,9 @@ namespace Asyncio;
 
 /// <summary>A Future that drives an <c>async</c> method on the loop: asyncio's <c>Task</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?)"/>.</para>
+/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?)"/>
+/// (an <c>async Task</c> method, called in the first step) or <see cref="EventLoop.CreateTask(Coroutine, string?)"/>
+/// (a coroutine object, started in the first step).</para>
 /// <para>The method is not called at creation: its first step runs in the next loop iteration.
 /// Each step runs under the task's own SynchronizationContext, so every <c>await</c> inside it
 /// resumes on the loop thread as a step of this task. When the method's <see cref="Task"/> ends,
@@ -26,7 +28,7 @@ public class LoopTask : Future
     // coroutine's box here throughout (OverCoroutine).
     private object? _coroutine;
     private Future? _waiter;
-    // Five yes/no facts in one byte rather than five bools: with the cancel count they fill one
+    // Six yes/no facts in one byte rather than six bools: with the cancel count they fill one
     // 8-byte slot, and a spawned task is 8 bytes smaller.
     private TaskFlags _flags;
 
