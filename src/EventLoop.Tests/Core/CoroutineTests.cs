@@ -190,6 +190,22 @@ public class CoroutineTests : LoopTest
         Assert.Equal("cannot reuse already awaited coroutine", e.Message);
     }
 
+    // Differs from asyncio, where the second task's first send would resume the coroutine the
+    // first task is driving (and the first task then fails): here a coroutine has one driver.
+    [Fact]
+    public void OneCoroutineGivenToTwoTasks_TheSecondFails()
+    {
+        var loop = NewLoop();
+        var log = new List<string>();
+        var coroutine = Record(loop, log, "shared", 1, 5);
+        var first = loop.CreateTask(coroutine);
+        var second = loop.CreateTask(coroutine);
+        var e = Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(second));
+        Assert.Equal("coroutine is being awaited already", e.Message);
+        Assert.Equal(5, loop.RunUntilComplete(first));
+        Assert.Equal(["shared starts at 0", "shared resumes at 1"], log);
+    }
+
     [Fact]
     public void ADefaultCoroutine_IsRejectedWithAClearMessage()
     {
