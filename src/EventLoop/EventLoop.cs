@@ -407,42 +407,26 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
-    public void RunUntilComplete(Func<Task> coroutine)
-    {
-        var task = CreateTask(coroutine);
-        task.LogDestroyPending = false;
-        RunUntilDone(task, newTask: true);
-        task.ThrowIfNotSuccessful();
-    }
+    public void RunUntilComplete(Func<Task> coroutine) => RunNewTask(CreateTask(coroutine)).ThrowIfNotSuccessful();
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
-    public T RunUntilComplete<T>(Func<Task<T>> coroutine)
-    {
-        var task = CreateTask(coroutine);
-        task.LogDestroyPending = false;
-        RunUntilDone(task, newTask: true);
-        return task.Result();
-    }
+    public T RunUntilComplete<T>(Func<Task<T>> coroutine) => RunNewTask(CreateTask(coroutine)).Result();
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
-    public void RunUntilComplete(Coroutine coroutine)
-    {
-        var task = CreateTask(coroutine);
-        task.LogDestroyPending = false;
-        RunUntilDone(task, newTask: true);
-        task.ThrowIfNotSuccessful();
-    }
+    public void RunUntilComplete(Coroutine coroutine) => RunNewTask(CreateTask(coroutine)).ThrowIfNotSuccessful();
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
-    public T RunUntilComplete<T>(Coroutine<T> coroutine)
+    public T RunUntilComplete<T>(Coroutine<T> coroutine) => RunNewTask(CreateTask(coroutine)).Result();
+
+    /// <summary>run_until_complete of a task made for the call from a coroutine: not reported as pending when the loop stops first.</summary>
+    private TTask RunNewTask<TTask>(TTask task) where TTask : LoopTask
     {
-        var task = CreateTask(coroutine);
         task.LogDestroyPending = false;
         RunUntilDone(task, newTask: true);
-        return task.Result();
+        return task;
     }
 
     private void RunUntilDone(Future future, bool newTask)
