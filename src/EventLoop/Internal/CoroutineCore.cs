@@ -86,34 +86,34 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     void ITaskStep.RunStep() => Run();
 
     /// <summary>Runs the body from where it is suspended, in the ExecutionContext it suspended in.</summary>
+    /// <remarks>
+    /// As .NET's builders do, what the body changes of the thread's contexts (an AsyncLocal set,
+    /// a SynchronizationContext installed) does not outlive the step. Usually the context it
+    /// suspended in is the thread's already (one reference compare), and the two are put back
+    /// here only if the body changed them; otherwise <see cref="ExecutionContext.Run"/> switches
+    /// and puts back both itself.
+    /// </remarks>
     private void Run()
     {
         AssertState(_state is State.Created or State.Suspended, "run");
         _state = State.Running;
+        var current = ExecutionContext.Capture();
         var context = _context;
-        if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
+        if (context is not null && !ReferenceEquals(context, current))
         {
-            RunHere();
+            _context = null;
+            ExecutionContext.Run(context, s_moveNext, this);
             return;
         }
-        _context = null;
-        ExecutionContext.Run(context, s_runInContext, this);
-    }
-
-    private static readonly ContextCallback s_runInContext = static box => ((CoroutineCore)box!).RunHere();
-
-    // As .NET's builders do, what the body changes of the thread's contexts (an AsyncLocal set,
-    // a SynchronizationContext installed) does not outlive the step: it is put back here.
-    private void RunHere()
-    {
-        var executionContext = ExecutionContext.Capture();
         var synchronizationContext = SynchronizationContext.Current;
         MoveNext();
         if (!ReferenceEquals(SynchronizationContext.Current, synchronizationContext))
             SynchronizationContext.SetSynchronizationContext(synchronizationContext);
-        if (executionContext is not null && !ReferenceEquals(ExecutionContext.Capture(), executionContext))
-            ExecutionContext.Restore(executionContext);
+        if (current is not null && !ReferenceEquals(ExecutionContext.Capture(), current))
+            ExecutionContext.Restore(current);
     }
+
+    private static readonly ContextCallback s_moveNext = static box => ((CoroutineCore)box!).MoveNext();
 
     /// <summary>The body returned (the builder's <c>SetResult</c>, after the result is stored).</summary>
     private protected void Finish()
