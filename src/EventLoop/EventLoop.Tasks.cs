@@ -11,6 +11,7 @@ public sealed partial class EventLoop
     private int _pendingCount;
     private long _taskCounter;
     private int _foreignWaits;
+    private bool _eagerTasks;
 
     /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
     public LoopTask? CurrentTask => CurrentTaskField;
@@ -98,8 +99,61 @@ public sealed partial class EventLoop
             _pendingTail.NextPending = task;
         _pendingTail = task;
         _pendingCount++;
-        _ready.Enqueue(WorkItem.Step(task, task.Context, WorkKind.TaskStart));
         ObserverField?.TaskCreated(task);
+        // asyncio (tasks.py, Task.__init__): eager only while the loop runs; a task made before
+        // run_until_complete starts in the first iteration, as any other. Past the stack's
+        // reserve (eager tasks that make eager tasks, deep enough) the task starts in the next
+        // iteration instead: asyncio would raise RecursionError inside the innermost one.
+        if (_eagerTasks && IsRunning && RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            StartEagerly(task);
+        else
+            _ready.Enqueue(WorkItem.Step(task, task.Context, WorkKind.TaskStart));
+    }
+
+    /// <summary>Whether tasks take their first step inside <see cref="CreateTask(Func{Task}, string?)"/> while the loop runs: asyncio's <c>loop.set_task_factory(asyncio.eager_task_factory)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.set_task_factory(asyncio.eager_task_factory)</c> to turn it on,
+    /// <c>loop.set_task_factory(None)</c> to turn it off; reading it is
+    /// <c>loop.get_task_factory() is asyncio.eager_task_factory</c> (3.12).</para>
+    /// <para>On a running loop, <c>CreateTask</c> (and so <c>EnsureFuture</c>, <c>Gather</c>,
+    /// <c>Shield</c>, <c>TaskGroup.CreateTask</c> of a coroutine) runs the new task's first step at
+    /// once, with the new task current, up to its first suspension: a coroutine that never
+    /// suspends returns a task that is already done and was never queued. A task created while the
+    /// loop is not running starts in the loop's first iteration, as without eager tasks. Off by
+    /// default; <see cref="EventLoopOptions.EagerTasks"/> turns it on from the start.</para>
+    /// </remarks>
+    public bool EagerTasks
+    {
+        get => _eagerTasks;
+        set => _eagerTasks = value;
+    }
+
+    /// <summary>The task's first step, now, inside CreateTask: asyncio's <c>Task.__eager_start</c>.</summary>
+    /// <remarks>
+    /// The creator (a task's step, or a callback) is suspended in the middle of its own code, so
+    /// everything a step leaves behind is put back: the current task, the SynchronizationContext
+    /// the loop installed, and the ExecutionContext (asyncio runs the step in the task's own copy
+    /// of the context, so what it sets does not reach the creator).
+    /// </remarks>
+    private void StartEagerly(LoopTask task)
+    {
+        var previousTask = CurrentTaskField;
+        var previousInstalled = _installedTaskContext;
+        var previousContext = SynchronizationContext.Current;
+        var previousExecutionContext = ExecutionContext.Capture();
+        try
+        {
+            task.Context.RunStep(WorkItem.Step(task, task.Context, WorkKind.TaskStart));
+        }
+        finally
+        {
+            CurrentTaskField = previousTask;
+            _installedTaskContext = previousInstalled;
+            if (!ReferenceEquals(SynchronizationContext.Current, previousContext))
+                SynchronizationContext.SetSynchronizationContext(previousContext);
+            if (previousExecutionContext is not null && !ReferenceEquals(ExecutionContext.Capture(), previousExecutionContext))
+                ExecutionContext.Restore(previousExecutionContext);
+        }
     }
 
     /// <summary>Returns <paramref name="future"/> itself, after checking it belongs to this loop: asyncio's <c>ensure_future(fut)</c>.</summary>

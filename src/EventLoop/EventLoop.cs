@@ -50,6 +50,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         _clock = options.VirtualTime ? new VirtualClock() : new MonotonicClock();
         _detectDeadlocks = options.DeadlockDetection;
         Debug = options.Debug;
+        EagerTasks = options.EagerTasks;
         _loopContext = new LoopSynchronizationContext(this);
     }
 

@@ -21,6 +21,9 @@ public sealed class EventLoopOptions
     /// <summary>Start in debug mode (see <see cref="EventLoop.Debug"/>); also on when <c>EVENTLOOP_DEBUG=1</c> for loops created without options.</summary>
     public bool Debug { get; init; }
 
+    /// <summary>Start with eager tasks (see <see cref="EventLoop.EagerTasks"/>): asyncio's <c>loop.set_task_factory(asyncio.eager_task_factory)</c> before the loop runs.</summary>
+    public bool EagerTasks { get; init; }
+
     /// <summary>The options of a loop created without any: real time, unless <see cref="VirtualTimeVariable"/> is set.</summary>
     public static EventLoopOptions FromEnvironment()
     {

@@ -79,6 +79,14 @@ public sealed class TaskGroup : IFutureListener
 
     private TTask Add<TTask>(TTask task) where TTask : LoopTask
     {
+        // asyncio 3.12 (taskgroups.py, create_task): a task already done (it finished in its
+        // eager step) is handled at once rather than by a done-callback in the next iteration:
+        // one that failed aborts the group inside CreateTask.
+        if (task.Done)
+        {
+            ((IFutureListener)this).OnFutureDone(task);
+            return task;
+        }
         _nodes.Add(task, _tasks.AddLast(task));
         task.AddListener(this);
         return task;
