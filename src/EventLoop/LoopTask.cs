@@ -373,7 +373,7 @@ public class LoopTask : Future
             return;
         }
         Started = true;
-        coroutine.Start();
+        coroutine.StartAsTaskStep();
     }
 
     internal void EndStep()

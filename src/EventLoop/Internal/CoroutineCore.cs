@@ -68,6 +68,19 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
         Run();
     }
 
+    /// <summary>Starts the body as the first step of its task, where the stack was checked already.</summary>
+    /// <remarks>
+    /// A queued first step runs on the loop's shallow stack; an eager one only after
+    /// <c>EventLoop.Schedule</c> found the stack's reserve intact. Checking again here, a few
+    /// frames deeper, could fail where that check passed, and throw out of <c>CreateTask</c> into
+    /// the creator instead of queueing the task.
+    /// </remarks>
+    public void StartAsTaskStep()
+    {
+        Debug.Assert(WhyNotStartable is null, "the task checked that the coroutine can start");
+        Run();
+    }
+
     /// <summary>Why <see cref="Start"/> would throw (Python's <c>RuntimeError</c> messages), or null when it can start.</summary>
     public string? WhyNotStartable => _state switch
     {
