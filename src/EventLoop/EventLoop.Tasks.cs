@@ -31,6 +31,8 @@ public sealed partial class EventLoop
     /// <para>The function is not called now: its first step is scheduled with
     /// <see cref="CallSoon(Action)"/>, so the caller runs on until it yields. Pass a lambda that
     /// calls the async method, <c>() => FooAsync()</c>, as Python passes <c>foo()</c> unstarted.</para>
+    /// <para>With <see cref="EagerTasks"/> on and the loop running, the first step runs now,
+    /// inside this call, instead (3.12's <c>eager_task_factory</c>).</para>
     /// </remarks>
     public LoopTask CreateTask(Func<Task> coroutine, string? name = null)
     {
@@ -59,6 +61,8 @@ public sealed partial class EventLoop
     /// method runs none of it): its body starts in the task's first step. A coroutine that was
     /// started before makes the task fail in that step with "cannot reuse already awaited
     /// coroutine" (or "coroutine is being awaited already").</para>
+    /// <para>With <see cref="EagerTasks"/> on and the loop running, the first step runs now,
+    /// inside this call, instead (3.12's <c>eager_task_factory</c>).</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public LoopTask CreateTask(Coroutine coroutine, string? name = null)
