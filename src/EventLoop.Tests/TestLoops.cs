@@ -20,6 +20,14 @@ public abstract class LoopTest : IDisposable
     }
 
     /// <summary>Returns the reports so far, and forgets them.</summary>
+    /// <summary>A loop as <see cref="NewLoop"/> makes, with eager tasks (3.12's <c>eager_task_factory</c>).</summary>
+    protected EventLoop NewEagerLoop()
+    {
+        var loop = NewLoop();
+        loop.EagerTasks = true;
+        return loop;
+    }
+
     protected List<ExceptionContext> TakeReports()
     {
         var taken = _reports.ToList();

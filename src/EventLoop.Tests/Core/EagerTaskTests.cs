@@ -8,17 +8,10 @@ namespace Asyncio.Tests.Core;
 /// </summary>
 public class EagerTaskTests : LoopTest
 {
-    private EventLoop EagerLoop()
-    {
-        var loop = NewLoop();
-        loop.EagerTasks = true;
-        return loop;
-    }
-
     [Fact]
     public void AsyncTaskMethod_ThatNeverSuspends_IsDoneWhenCreated_AndNeverQueued()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         var log = new List<string>();
 
         async Task<int> Quick()
@@ -41,7 +34,7 @@ public class EagerTaskTests : LoopTest
     public void SynchronousFunction_SettingAnAsyncLocal_DoesNotReachTheCreator()
     {
         // No async method builder puts the ExecutionContext back here: the loop does.
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         var local = new AsyncLocal<int>();
         loop.RunUntilComplete(async () =>
         {
@@ -60,7 +53,7 @@ public class EagerTaskTests : LoopTest
     [Fact]
     public void ForeignAwaitInTheEagerStep_CreatorKeepsItsContext_TaskResumesInItsOwn()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         var log = new List<string>();
 
         async Coroutine Child()
@@ -90,7 +83,7 @@ public class EagerTaskTests : LoopTest
     [Fact]
     public void TaskMadeFromACallback_LeavesNoTaskCurrent_AndTheLoopsOwnContextInstalled()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         LoopTask? currentAfter = loop.CurrentTask;
         SynchronizationContext? contextBefore = null, contextAfter = null;
         LoopTask? child = null;
@@ -117,7 +110,7 @@ public class EagerTaskTests : LoopTest
         // 100,000 nested eager starts would overflow the stack (and kill the process); past the
         // reserve a task is queued instead, and the nesting starts over from its step.
         const int Count = 100_000;
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         int started = 0, finished = 0, nesting = 0, deepest = 0;
         var allFinished = loop.CreateFuture<bool>();
 
@@ -145,7 +138,7 @@ public class EagerTaskTests : LoopTest
     [Fact]
     public void Observer_SeesTheTaskCreatedBeforeItsEagerStep()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         var events = new List<string>();
         loop.Observer = new EventRecorder(events);
 

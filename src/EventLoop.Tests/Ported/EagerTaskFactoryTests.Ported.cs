@@ -15,18 +15,11 @@ namespace Asyncio.Tests.Ported;
 /// </remarks>
 public class PortedEagerTaskFactoryTests : LoopTest
 {
-    private EventLoop EagerLoop()
-    {
-        var loop = NewLoop();
-        loop.EagerTasks = true;
-        return loop;
-    }
-
     // cpython: test_eager_task_factory.py::EagerTaskFactoryLoopTests::test_eager_task_factory_set
     [Fact]
     public void EagerTasks_Set_ReadsBackAndTasksRun()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         Assert.True(loop.EagerTasks);
         using (var fromOptions = new EventLoop(new EventLoopOptions { VirtualTime = true, EagerTasks = true }))
             Assert.True(fromOptions.EagerTasks);
@@ -47,7 +40,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void AwaitFutureDuringEagerStep_TheStepCompletesTheTask()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
 
         static async Coroutine SetResult(Future<string> fut, string val)
         {
@@ -69,7 +62,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void EagerCompletion_TaskIsDoneWhenCreated()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
 
         static async Coroutine<string> Coro()
         {
@@ -91,7 +84,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void BlockAfterEagerStep_TaskFinishesLater()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
 
         bool started = false;
 
@@ -119,7 +112,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void CancellationAfterEagerCompletion_IsRefused()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
 
         static async Coroutine<string> Coro()
         {
@@ -142,7 +135,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void CancellationAfterEagerStepBlocks_CancelsWithTheMessage()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
 
         bool started = false;
 
@@ -169,7 +162,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void CurrentTask_IsTheNewTaskInTheEagerStepAndAfter()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         LoopTask? captured = null;
 
         async Coroutine Coro()
@@ -193,7 +186,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void AllTasks_WithEagerCompletion_ListsTheTaskOnlyDuringItsStep()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         IReadOnlyList<LoopTask>? captured = null;
 
         async Coroutine Coro()
@@ -215,7 +208,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void AllTasks_WithBlocking_ListsTheTaskUntilItIsDone()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         IReadOnlyList<LoopTask>? capturedEager = null;
 
         async Coroutine Coro(Future<object?> fut1, Future<object?> fut2)
@@ -242,7 +235,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void ContextVars_TheEagerStepRunsInTheTasksOwnCopy()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         var cv = new AsyncLocal<int>();
         bool firstStepRan = false, secondStepRan = false;
 
@@ -276,7 +269,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [Fact]
     public void ContextVars_AsyncTaskMethod_TheEagerStepRunsInTheTasksOwnCopy()
     {
-        var loop = EagerLoop();
+        var loop = NewEagerLoop();
         var cv = new AsyncLocal<int>();
         var seen = new List<string>();
 
@@ -315,6 +308,14 @@ public class PortedEagerTaskFactoryTests : LoopTest
         public override void TaskResumed(LoopTask task, Future? wokenBy) => _resumed.Add(task);
     }
 
+    private (EventLoop Loop, QueuedStartCounter Counter) CountingLoop(bool eager)
+    {
+        var loop = eager ? NewEagerLoop() : NewLoop();
+        var counter = new QueuedStartCounter();
+        loop.Observer = counter;
+        return (loop, counter);
+    }
+
     private static async Coroutine<int> AwaitableChain(int depth) =>
         depth == 0 ? 0 : 1 + await AwaitableChain(depth - 1);
 
@@ -346,10 +347,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [InlineData(true)]
     public void TaskCounting_AwaitablesChain_OneTask(bool eager)
     {
-        var loop = NewLoop();
-        loop.EagerTasks = eager;
-        var counter = new QueuedStartCounter();
-        loop.Observer = counter;
+        var (loop, counter) = CountingLoop(eager);
         Assert.Equal(100, loop.RunUntilComplete(AwaitableChain(100)));
         Assert.Equal(1, counter.Count);
     }
@@ -360,10 +358,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [InlineData(true, 1)]    // the main task alone: every child finishes in its eager step
     public void TaskCounting_RecursiveTaskGroups(bool eager, int queuedStarts)
     {
-        var loop = NewLoop();
-        loop.EagerTasks = eager;
-        var counter = new QueuedStartCounter();
-        loop.Observer = counter;
+        var (loop, counter) = CountingLoop(eager);
         loop.RunUntilComplete(RecursiveTaskGroups(loop, 5, 4));
         Assert.Equal(queuedStarts, counter.Count);
     }
@@ -374,10 +369,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
     [InlineData(true, 1)]
     public void TaskCounting_RecursiveGather(bool eager, int queuedStarts)
     {
-        var loop = NewLoop();
-        loop.EagerTasks = eager;
-        var counter = new QueuedStartCounter();
-        loop.Observer = counter;
+        var (loop, counter) = CountingLoop(eager);
         loop.RunUntilComplete(RecursiveGather(loop, 5, 4));
         Assert.Equal(queuedStarts, counter.Count);
     }
