@@ -11,7 +11,6 @@ public sealed partial class EventLoop
     private int _pendingCount;
     private long _taskCounter;
     private int _foreignWaits;
-    private bool _eagerTasks;
 
     /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
     public LoopTask? CurrentTask => CurrentTaskField;
@@ -108,7 +107,7 @@ public sealed partial class EventLoop
         // run_until_complete starts in the first iteration, as any other. Past the stack's
         // reserve (eager tasks that make eager tasks, deep enough) the task starts in the next
         // iteration instead: asyncio would raise RecursionError inside the innermost one.
-        if (_eagerTasks && IsRunning && RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (EagerTasks && IsRunning && RuntimeHelpers.TryEnsureSufficientExecutionStack())
             StartEagerly(task);
         else
             _ready.Enqueue(WorkItem.Step(task, task.Context, WorkKind.TaskStart));
@@ -126,11 +125,7 @@ public sealed partial class EventLoop
     /// loop is not running starts in the loop's first iteration, as without eager tasks. Off by
     /// default; <see cref="EventLoopOptions.EagerTasks"/> turns it on from the start.</para>
     /// </remarks>
-    public bool EagerTasks
-    {
-        get => _eagerTasks;
-        set => _eagerTasks = value;
-    }
+    public bool EagerTasks { get; set; }
 
     /// <summary>The task's first step, now, inside CreateTask: asyncio's <c>Task.__eager_start</c>.</summary>
     /// <remarks>
