@@ -51,7 +51,7 @@ public class EventLoopSchedulingTests : LoopTest
     public void CallLater_ManyEqualDeadlines_KeepSchedulingOrder()
     {
         // asyncio's heapq does not promise this (8 equal timers fire as 1,2,5,11,4,10,7,8 there);
-        // DESIGN.md promises the stricter rule.
+        // docs/design.md promises the stricter rule.
         var log = new List<int>();
         var loop = NewLoop();
         for (int i = 0; i < 50; i++)

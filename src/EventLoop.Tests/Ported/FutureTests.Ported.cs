@@ -222,7 +222,7 @@ public class PortedFutureTests : LoopTest
     [Fact]
     public void Close_ExceptionNeverRetrieved_ReportsIt()
     {
-        // differs from asyncio: reported at Close (DESIGN.md "Bad input, faults and resources"),
+        // differs from asyncio: reported at Close (docs/design.md "Faults, bad input and resources"),
         // not when the garbage collector finalizes the Future.
         var loop = NewLoop();
         var exc = new InvalidOperationException("boom");

@@ -1057,7 +1057,7 @@ public class PortedTaskTests : LoopTest
     [Fact]
     public void Close_TaskStillPending_ReportsDestroyedPendingTask()
     {
-        // differs from asyncio: reported at Close (DESIGN.md "Bad input, faults and resources"),
+        // differs from asyncio: reported at Close (docs/design.md "Faults, bad input and resources"),
         // not when the garbage collector finalizes the task.
         var loop = NewLoop();
         async Task KillMe()
