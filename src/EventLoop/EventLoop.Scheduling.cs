@@ -138,8 +138,10 @@ public sealed partial class EventLoop
     /// <summary>Like <see cref="CallSoon(Action)"/>, but safe to call from any thread; wakes the loop.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.call_soon_threadsafe(callback)</c>.</para>
-    /// <para>Callbacks from one thread run in the order that thread submitted them; they reach
-    /// the ready queue at the start of the next iteration.</para>
+    /// <para>On the loop thread it joins the ready queue at once, in one FIFO with
+    /// <see cref="CallSoon(Action)"/>, as in asyncio. From another thread, callbacks run in the
+    /// order that thread submitted them; they reach the ready queue at the start of the next
+    /// iteration.</para>
     /// </remarks>
     public Handle CallSoonThreadsafe(Action callback)
     {
@@ -165,7 +167,13 @@ public sealed partial class EventLoop
     {
         CheckClosed();
         var handle = new Handle(this, callback, state);
-        _inbox.Post(new WorkItem(handle, null, WorkKind.Handle));
+        // asyncio appends call_soon and call_soon_threadsafe to one ready queue: on the loop
+        // thread both keep one FIFO. From another thread the item waits in the inbox and joins
+        // the ready queue at phase 3 of the next iteration, in arrival order.
+        if (IsLoopThread)
+            _ready.Enqueue(new WorkItem(handle, null, WorkKind.Handle));
+        else
+            _inbox.Post(new WorkItem(handle, null, WorkKind.Handle));
         return handle;
     }
 

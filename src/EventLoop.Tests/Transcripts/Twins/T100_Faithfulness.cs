@@ -1,0 +1,109 @@
+using static Asyncio.Tests.Transcripts.PyMore;
+
+namespace Asyncio.Tests.Transcripts.Twins;
+
+// C# twins of programs/100 on: deviations from asyncio found by translating asyncio programs
+// line by line, each fixed and kept here so that none comes back.
+internal static class T100_Faithfulness
+{
+    private static EventLoopOptions Virtual => new() { VirtualTime = true };
+
+    [Transcript("100_call_soon_threadsafe_on_loop_thread")]
+    public static void CallSoonThreadsafeOnLoopThread(TextWriter o)
+    {
+        void Print(string s) => o.Print(s);
+
+        var loop = new EventLoop(Virtual);
+
+        void First()
+        {
+            o.Print("first iteration");
+            loop.CallSoonThreadsafe(Print, "threadsafe-1");
+            loop.CallSoon(Print, "soon-2");
+            loop.CallSoonThreadsafe(Print, "threadsafe-3");
+            loop.CallSoon(loop.Stop);
+        }
+
+        loop.CallSoon(First);
+        loop.RunForever();
+        loop.Close();
+    }
+
+    [Transcript("101_create_future_on_closed_loop")]
+    public static void CreateFutureOnClosedLoop(TextWriter o)
+    {
+        var loop = new EventLoop(Virtual);
+        loop.Close();
+        var f = loop.CreateFuture<int>();
+        o.Print("created on a closed loop:", f.Done);
+        f.SetResult(1);
+        o.Print("result:", f.Result());
+        var g = loop.CreateFuture<int>();
+        g.AddDoneCallback(_ => o.Print("never"));
+        try
+        {
+            g.SetResult(2);
+        }
+        catch (InvalidOperationException e)
+        {
+            o.Print("RuntimeError:", e);
+        }
+        o.Print("g done:", g.Done, "result:", g.Result());
+        try
+        {
+            f.AddDoneCallback(_ => o.Print("never"));
+        }
+        catch (InvalidOperationException e)
+        {
+            o.Print("RuntimeError:", e);
+        }
+    }
+
+    [Transcript("102_gather_cancel_error_from_last_child")]
+    public static void GatherCancelErrorFromLastChild(TextWriter o)
+    {
+        async Task Main()
+        {
+            async Task<string> Quick() => "q";
+
+            async Task<string> Slow()
+            {
+                await Sleep(1);
+                return "s";
+            }
+
+            var loop = EventLoop.GetRunningLoop();
+            var ts = loop.CreateTask(() => Slow());
+            var tq = loop.CreateTask(() => Quick());
+            var g = loop.Gather(new Future[] { ts, tq }, returnExceptions: true);
+            await Sleep(0);
+            o.Print("quick done:", tq.Done, "slow done:", ts.Done);
+            o.Print("cancel:", g.Cancel("m1"));
+            try
+            {
+                await g;
+            }
+            catch (CancelledError e)
+            {
+                o.Print("gather raised CancelledError", Py.Args(e));
+            }
+            o.Print("slow cancelled:", ts.Cancelled, "quick result:", tq.Result());
+
+            var ts2 = loop.CreateTask(() => Slow());
+            var tq2 = loop.CreateTask(() => Quick());
+            var g2 = loop.Gather(new Future[] { tq2, ts2 }, returnExceptions: true);
+            await Sleep(0);
+            o.Print("cancel:", g2.Cancel("m2"));
+            try
+            {
+                await g2;
+            }
+            catch (CancelledError e)
+            {
+                o.Print("gather raised CancelledError", Py.Args(e));
+            }
+        }
+
+        EventLoop.Run(Main, Virtual);
+    }
+}
