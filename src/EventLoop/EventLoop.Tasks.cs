@@ -18,11 +18,9 @@ public sealed partial class EventLoop
     internal LoopTask? CurrentTaskField;
 
     /// <summary>Creates a pending Future on this loop: asyncio's <c>loop.create_future()</c>.</summary>
-    public Future<T> CreateFuture<T>()
-    {
-        CheckClosed();
-        return new Future<T>(this);
-    }
+    /// <remarks>Works on a closed loop, as in asyncio: making a Future schedules nothing; completing
+    /// one that has done-callbacks then throws "Event loop is closed".</remarks>
+    public Future<T> CreateFuture<T>() => new(this);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
     /// <remarks>
