@@ -66,10 +66,10 @@ internal sealed class GatheringFuture<T> : Future<T[]>, IFutureListener
             }
         }
         if (_finished == _uniqueCount)
-            Complete(child);
+            Complete();
     }
 
-    private void Complete(Future last)
+    private void Complete()
     {
         var results = new T[_children.Length];
         for (int i = 0; i < _children.Length; i++)
@@ -82,8 +82,11 @@ internal sealed class GatheringFuture<T> : Future<T[]>, IFutureListener
             else
                 results[i] = _resultOf(child);
         }
+        // asyncio builds the error from its loop variable, which after the loop above is the last
+        // child in argument order, whichever completed last: CancelledError() when that child was
+        // not cancelled. Both of CPython's implementations do so.
         if (_cancelRequested)
-            SetExceptionCore(last.MakeCancelledError());
+            SetExceptionCore(_children[^1].MakeCancelledError());
         else
             SetResult(results);
     }
