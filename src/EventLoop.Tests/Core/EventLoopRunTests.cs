@@ -144,13 +144,13 @@ public class EventLoopRunTests : LoopTest
             () => loop.CallAt(1, () => { }),
             () => loop.CallSoonThreadsafe(() => { }),
             () => loop.CreateTask(() => Task.CompletedTask),
-            () => loop.CreateFuture<int>(),
             loop.RunForever,
             () => loop.RunUntilComplete(future),
             () => future.SetResult(1),
         ];
         foreach (var call in calls)
             Assert.Equal("Event loop is closed", Assert.Throws<InvalidOperationException>(call).Message);
+        Assert.False(loop.CreateFuture<int>().Done); // as in asyncio: making a Future schedules nothing
     }
 
     [Fact]
