@@ -34,12 +34,12 @@ public sealed partial class EventLoop
         }
         catch (Exception exception)
         {
+            // asyncio: the default handler reports the handler's error with the original
+            // context under 'context', so that neither report is lost.
             DefaultExceptionHandlerSafe(new ExceptionContext("Unhandled error in exception handler")
             {
                 Exception = exception,
-                Future = context.Future,
-                Task = context.Task,
-                Handle = context.Handle,
+                ["context"] = context,
             });
         }
     }

@@ -54,6 +54,10 @@ internal static class Naming
         float f => Float(f),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         Exception e => ExceptionRepr(e),
+        ExceptionContext context => context.Repr(),
+        // A list or array as Python's list repr: [1, 2].
+        System.Collections.IEnumerable items and (Array or System.Collections.IList) =>
+            "[" + string.Join(", ", items.Cast<object?>().Select(Repr)) + "]",
         _ => value.ToString() ?? value.GetType().Name,
     };
 

@@ -106,4 +106,52 @@ internal static class T100_Faithfulness
 
         EventLoop.Run(Main, Virtual);
     }
+
+    [Transcript("103_exception_context_keys_and_fallback")]
+    public static void ExceptionContextKeysAndFallback(TextWriter o)
+    {
+        // Python's logging handler in the program prints what the default handler logs, without
+        // the traceback; here the default handler writes to standard error, captured per report.
+        void Logged(Action report)
+        {
+            var previous = Console.Error;
+            var captured = new StringWriter();
+            Console.SetError(captured);
+            try
+            {
+                report();
+            }
+            finally
+            {
+                Console.SetError(previous);
+            }
+            var lines = captured.ToString().Split(Environment.NewLine)
+                .TakeWhile(line => !line.StartsWith("System.", StringComparison.Ordinal) && line.Length > 0);
+            o.Print("logged:", string.Join(" | ", lines));
+        }
+
+        void Recorder(EventLoop loop, ExceptionContext context)
+        {
+            o.Print("handler got:", context.Keys, context["foo"]);
+            context["bar"] = 2;
+            o.Print("after adding:", context.Keys);
+        }
+
+        void Broken(EventLoop loop, ExceptionContext context) => throw new ArgumentException("handler broke");
+
+        async Task Main()
+        {
+            var loop = EventLoop.GetRunningLoop();
+            loop.SetExceptionHandler(Recorder);
+            loop.CallExceptionHandler(new ExceptionContext("custom") { ["foo"] = 1 });
+            loop.SetExceptionHandler(Broken);
+            Logged(() => loop.CallExceptionHandler(new ExceptionContext("original report") { ["foo"] = 1 }));
+            loop.SetExceptionHandler(null);
+            Logged(() => loop.CallExceptionHandler(new ExceptionContext("") { ["foo"] = "x" }));
+            Logged(() => loop.CallExceptionHandler(new ExceptionContext("sorted keys") { ["zeta"] = 1, ["alpha"] = new[] { 1, 2 } }));
+            await Task.CompletedTask;
+        }
+
+        EventLoop.Run(Main, Virtual);
+    }
 }
