@@ -200,6 +200,10 @@ public class LoopTask : Future
             return false;
         Loop.CheckThread("Cancel");
         _cancelRequests++;
+        // Tasks that await each other in a cycle cancel each other without end: as asyncio
+        // raises RecursionError out of cancel(), throw InsufficientExecutionStackException
+        // before the stack runs out, which would end the process.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (_waiter is not null && _waiter.Cancel(message))
         {
             // Keep _waiter: it may be a task that ignores the request and must be asked again.

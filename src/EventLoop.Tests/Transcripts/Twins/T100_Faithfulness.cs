@@ -154,4 +154,40 @@ internal static class T100_Faithfulness
 
         EventLoop.Run(Main, Virtual);
     }
+
+    [Transcript("104_cancel_cycle_recursion_error")]
+    public static void CancelCycleRecursionError(TextWriter o)
+    {
+        async Task Main()
+        {
+            var tasks = new Dictionary<string, LoopTask>();
+
+            async Task A() => await tasks["b"];
+
+            async Task B() => await tasks["a"];
+
+            var loop = EventLoop.GetRunningLoop();
+            tasks["a"] = loop.CreateTask(() => A());
+            tasks["b"] = loop.CreateTask(() => B());
+            await Sleep(0);
+            try
+            {
+                tasks["a"].Cancel("m");
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                o.Print("RecursionError from cancel()");
+            }
+            o.Print("a cancelling:", tasks["a"].Cancelling() > 0, "b cancelling:", tasks["b"].Cancelling() > 0);
+            await Sleep(0);
+            o.Print("a done:", tasks["a"].Done, "b done:", tasks["b"].Done);
+            o.Print("loop goes on");
+        }
+
+        var loop = new EventLoop(Virtual);
+        loop.SetExceptionHandler((_, _) => { }); // the two tasks are reported pending at Close, to stderr in Python
+        loop.RunUntilComplete(() => Main());
+        o.Print("main done");
+        loop.Close();
+    }
 }
