@@ -78,6 +78,10 @@ public abstract class Future : IAwaitTarget
 
     private Exception? StoredException => _rare?.Exception;
 
+    /// <summary>Whether awaiting this Future throws a cancellation: it was cancelled, or failed with an <see cref="OperationCanceledException"/>.</summary>
+    internal bool EndedInCancellation =>
+        _state == FutureState.Cancelled || (_state == Failed && StoredException is OperationCanceledException);
+
     private List<WorkItem>? More => _rare?.More;
 
     /// <summary>The message of the cancellation, as asyncio's <c>_cancel_message</c>.</summary>

@@ -314,9 +314,10 @@ public class LoopTask : Future
         }
         if (MustCancel)
         {
-            // asyncio's __step: a task woken by its cancelled waiter keeps that CancelledError
-            // (with the first message); only otherwise is a new one made.
-            if (_waiter is not { Cancelled: true })
+            // asyncio's __step: a task woken by a waiter that ended in a CancelledError
+            // (cancelled, or failed with one, as a gather whose child was cancelled) keeps that
+            // error, with its message; only otherwise is a new one made.
+            if (_waiter is not { EndedInCancellation: true })
                 PendingException ??= MakeCancelledError();
             MustCancel = false;
         }

@@ -190,4 +190,48 @@ internal static class T100_Faithfulness
         o.Print("main done");
         loop.Close();
     }
+
+    [Transcript("105_cancelled_error_from_gather_kept")]
+    public static void CancelledErrorFromGatherKept(TextWriter o)
+    {
+        async Task Main()
+        {
+            var loop = EventLoop.GetRunningLoop();
+
+            async Task Child() => await Sleep(1);
+
+            var c = loop.CreateTask(() => Child());
+            var g = loop.Gather(new Future[] { c });
+
+            async Task Waiter()
+            {
+                try
+                {
+                    await g;
+                }
+                catch (CancelledError e)
+                {
+                    o.Print("waiter got CancelledError", Py.Args(e));
+                    throw;
+                }
+            }
+
+            var w = loop.CreateTask(() => Waiter());
+            await Sleep(0);
+            c.Cancel("m1");
+            await Sleep(0);
+            o.Print("gather done:", g.Done, "cancelled:", g.Cancelled);
+            o.Print("cancel waiter:", w.Cancel("m3"));
+            try
+            {
+                await w;
+            }
+            catch (CancelledError e)
+            {
+                o.Print("main got CancelledError", Py.Args(e));
+            }
+        }
+
+        EventLoop.Run(Main, Virtual);
+    }
 }
