@@ -317,8 +317,10 @@ public class LoopTask : Future
             // asyncio's __step: a task woken by a waiter that ended in a CancelledError
             // (cancelled, or failed with one, as a gather whose child was cancelled) keeps that
             // error, with its message; only otherwise is a new one made.
-            if (_waiter is not { EndedInCancellation: true })
-                PendingException ??= MakeCancelledError();
+            // Any other error about to be thrown (a task awaiting itself) gives way to the
+            // cancellation, as __step replaces an exception that is not a CancelledError.
+            if (_waiter is not { EndedInCancellation: true } && PendingException is not OperationCanceledException)
+                PendingException = MakeCancelledError();
             MustCancel = false;
         }
         Loop.ObserverField?.TaskResumed(this, _waiter);

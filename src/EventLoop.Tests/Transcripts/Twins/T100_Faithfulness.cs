@@ -234,4 +234,53 @@ internal static class T100_Faithfulness
 
         EventLoop.Run(Main, Virtual);
     }
+
+    [Transcript("106_self_await_with_cancel_pending")]
+    public static void SelfAwaitWithCancelPending(TextWriter o)
+    {
+        async Task Main()
+        {
+            var loop = EventLoop.GetRunningLoop();
+
+            async Task<string> Selfish()
+            {
+                var me = loop.CurrentTask!;
+                me.Cancel("m1");
+                try
+                {
+                    await me;
+                }
+                catch (CancelledError e)
+                {
+                    o.Print("selfish got CancelledError", Py.Args(e));
+                    return "swallowed";
+                }
+                catch (InvalidOperationException)
+                {
+                    o.Print("selfish got RuntimeError");
+                    return "runtime";
+                }
+                return "unreachable";
+            }
+
+            var t = loop.CreateTask(() => Selfish());
+            o.Print("result:", await t, "cancelled:", t.Cancelled);
+
+            async Task Plain()
+            {
+                try
+                {
+                    await loop.CurrentTask!;
+                }
+                catch (InvalidOperationException e)
+                {
+                    o.Print("plain got RuntimeError:", e.Message.Split(':')[0]);
+                }
+            }
+
+            await loop.CreateTask(() => Plain());
+        }
+
+        EventLoop.Run(Main, Virtual);
+    }
 }
