@@ -66,8 +66,12 @@ public class Handle
     {
         if (Cancelled)
             return "";
-        Delegate user = _callback is null ? (Delegate)_state! : _state is IStateBox box ? box.UserDelegate : _callback;
-        return Naming.DescribeDelegate(user);
+        // asyncio shows the callback with its arguments: bad(1), on_done(<Future finished ...>).
+        if (_callback is null)
+            return Naming.DescribeDelegate((Delegate)_state!);
+        if (_state is IStateBox box)
+            return Naming.DescribeCall(box.UserDelegate, box.UserState);
+        return Naming.DescribeCall(_callback, _state);
     }
 
     internal virtual string DescribeForReport() => DescribeCallback();
@@ -141,6 +145,8 @@ internal sealed class ReportHandle : Handle
 internal interface IStateBox
 {
     Delegate UserDelegate { get; }
+
+    object? UserState { get; }
 }
 
 internal sealed class StateBox<TState> : IStateBox
@@ -161,4 +167,6 @@ internal sealed class StateBox<TState> : IStateBox
     }
 
     public Delegate UserDelegate => _callback;
+
+    public object? UserState => _state;
 }

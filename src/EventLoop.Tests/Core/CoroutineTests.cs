@@ -366,9 +366,10 @@ public class CoroutineTests : LoopTest
     {
         var loop = NewLoop();
         Assert.Equal("<coroutine object Record>", Record(loop, [], "x", 0, 0).ToString());
-        Assert.Equal("<coroutine object Local>", Local().ToString());
+        // Python's __qualname__: main.<locals>.local, main.<locals>.<lambda>
+        Assert.Equal($"<coroutine object {nameof(ToString_IsPythonsCoroutineRepr)}.<locals>.Local>", Local().ToString());
         Func<Coroutine> lambda = async () => await Task.CompletedTask;
-        Assert.Equal($"<coroutine object {nameof(ToString_IsPythonsCoroutineRepr)}.<lambda>>", lambda().ToString());
+        Assert.Equal($"<coroutine object {nameof(ToString_IsPythonsCoroutineRepr)}.<locals>.<lambda>>", lambda().ToString());
         Assert.Equal("<coroutine default>", default(Coroutine).ToString());
 
         static async Coroutine Local() => await Task.CompletedTask;

@@ -132,8 +132,8 @@ public class ChromeTraceRecorderTests : LoopTest
         [
             "B outside the loop", "i task created", "E outside the loop",
             "B iteration 1", "B sleeper", "i timer armed", "s timer", "E sleeper", "E iteration 1",
-            "B iteration 2", "B <TimerHandle when=1 SetResultUnlessCancelled()>", "f timer", "i completed Future 3",
-            "s wake-up", "E <TimerHandle when=1 SetResultUnlessCancelled()>", "E iteration 2",
+            "B iteration 2", "B <TimerHandle when=1 SetResultUnlessCancelled(<Future pending>)>", "f timer", "i completed Future 3",
+            "s wake-up", "E <TimerHandle when=1 SetResultUnlessCancelled(<Future pending>)>", "E iteration 2",
             "B iteration 3", "B sleeper", "f wake-up", "i completed task sleeper", "E sleeper", "E iteration 3",
             "B iteration 4", "B StopOnDone", "E StopOnDone", "E iteration 4",
         ], lines.Select(l => l.Replace("Asyncio.EventLoop+StopOnDone", "StopOnDone")));

@@ -39,7 +39,7 @@ public class LoopObserverTests : LoopTest
             "end ran=1",
             "fired 1",
             "iteration t=1 ready=1 timers=0",
-            "run <TimerHandle when=1 SetResultUnlessCancelled()>",
+            "run <TimerHandle when=1 SetResultUnlessCancelled(<Future pending>)>",
             "completed <Future finished result=None>",
             "end ran=1",
             "iteration t=1 ready=1 timers=0",

@@ -146,7 +146,7 @@ public static class TimelineHtml
           function label(b) {
             var m;
             if (b.cat === "task") return "\u25B6 " + b.name;
-            if ((m = /^<TimerHandle when=(\S+) (.*)>$/.exec(b.name))) return "timer " + fmt(Number(m[1])) + ": " + (m[2] === "SetResultUnlessCancelled()" ? "sleep ends" : m[2]);
+            if ((m = /^<TimerHandle when=(\S+) (.*)>$/.exec(b.name))) return "timer " + fmt(Number(m[1])) + ": " + (m[2].startsWith("SetResultUnlessCancelled(") ? "sleep ends" : m[2]);
             if ((m = /^<Handle (.*)>$/.exec(b.name))) return m[1];
             return b.name;
           }

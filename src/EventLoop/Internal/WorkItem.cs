@@ -71,6 +71,7 @@ internal readonly struct WorkItem
         WorkKind.TaskStart => ((LoopTask)Callback).ToString(),
         WorkKind.TaskPost => Naming.DescribeDelegate(((PostedCallback)Callback).Callback),
         WorkKind.TaskStateMachine => Naming.DescribeDelegate(ContinuationCallbacks.StateMachineRunner!),
+        WorkKind.DoneCallback or WorkKind.StateAction => Naming.DescribeCall((Delegate)Callback, State),
         _ => Callback is Delegate d ? Naming.DescribeDelegate(d) : Callback.ToString() ?? "?",
     };
 }
