@@ -683,6 +683,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         });
         CloseBridges(droppedBridges);
         ReportLeftovers();
+        EndTracesOfPendingTasks();
         _closed = true;
         _ready.Clear();
         _timers.Clear();
