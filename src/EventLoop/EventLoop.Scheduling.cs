@@ -172,8 +172,10 @@ public sealed partial class EventLoop
         // the ready queue at phase 3 of the next iteration, in arrival order.
         if (IsLoopThread)
             _ready.Enqueue(new WorkItem(handle, null, WorkKind.Handle));
-        else
-            _inbox.Post(new WorkItem(handle, null, WorkKind.Handle));
+        // A Close on another thread since CheckClosed: refused under the inbox's lock, so the
+        // caller learns it now rather than the callback vanishing.
+        else if (!_inbox.Post(new WorkItem(handle, null, WorkKind.Handle)))
+            ThrowHelper.Closed();
         return handle;
     }
 
@@ -185,9 +187,8 @@ public sealed partial class EventLoop
     /// <summary>Queues an item from another thread (or from outside a run) through the inbox.</summary>
     internal void PostFromOtherThread(in WorkItem item)
     {
-        // A continuation arriving after Close has nowhere to run; the loop's tasks are gone.
-        if (_closed)
-            return;
+        // A continuation arriving after Close has nowhere to run; the loop's tasks are gone,
+        // and the closed inbox refuses it.
         _inbox.Post(in item);
     }
 

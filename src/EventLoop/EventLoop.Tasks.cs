@@ -100,6 +100,8 @@ public sealed partial class EventLoop
             _pendingTail.NextPending = task;
         _pendingTail = task;
         _pendingCount++;
+        if (TracingTasks)
+            TraceTask(task);
         ObserverField?.TaskCreated(task);
         // asyncio (tasks.py, Task.__init__): eager only while the loop runs; a task made before
         // run_until_complete starts in the first iteration, as any other. Past the stack's

@@ -8,7 +8,7 @@ namespace Asyncio;
 /// <summary>A single-threaded event loop with asyncio's rules: the same order of events, the same cancellation, the same errors.</summary>
 /// <remarks>
 /// <para>asyncio: <c>asyncio.AbstractEventLoop</c> / <c>BaseEventLoop</c>.</para>
-/// <para>One iteration (<see cref="RunOnce"/>) runs the callbacks that were ready when it
+/// <para>One iteration (<see cref="RunOnce()"/>) runs the callbacks that were ready when it
 /// began; what they schedule runs in the next one. Timers move to the ready queue when due,
 /// earliest first and equal deadlines in the order scheduled. <c>async</c> methods run as
 /// <see cref="LoopTask"/>s whose every <c>await</c> resumes on the loop's thread.</para>
@@ -27,6 +27,8 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private readonly LoopClock _clock;
     private readonly LoopSynchronizationContext _loopContext;
     private readonly bool _detectDeadlocks;
+    // The managed id of the thread running the loop, 0 when none: claimed by one compare-and-swap
+    // on entry (EnterLoop), so that of two threads entering at once exactly one gets in.
     private volatile int _threadId;
     private volatile bool _stopping;
     private bool _closed;
@@ -83,8 +85,12 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     // ---- one iteration ------------------------------------------------------------------------
 
     /// <summary>Runs one iteration of the loop: asyncio's <c>BaseEventLoop._run_once()</c>.</summary>
-    /// <remarks>The phases are numbered as in DESIGN.md and the README.</remarks>
-    private void RunOnce()
+    /// <remarks>
+    /// The phases are numbered as in docs/how-the-loop-works.md and the README. Phase 1 blocks no
+    /// longer than <paramref name="maxBlock"/> seconds: infinity for <see cref="RunForever"/>, a
+    /// host's budget for the public <see cref="RunOnce(TimeSpan)"/>.
+    /// </remarks>
+    private void RunOnce(double maxBlock)
     {
         // Phases 1 to 4 have nothing to do when callbacks are ready and no timer or post is
         // waiting: a chain of callbacks then costs one test per iteration, not eight.
@@ -92,7 +98,8 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         {
             // 1. Decide how long to block: not at all if anything is ready or a stop was requested;
             //    otherwise until the earliest timer; otherwise until another thread submits work.
-            double timeout = ComputeTimeout();
+            //    A host pumping the loop (RunOnce(maxBlock)) caps it.
+            double timeout = Math.Min(ComputeTimeout(), maxBlock);
 
             // 2. Block for that long, woken early by the inbox. Virtual time jumps instead.
             if (timeout > 0)
@@ -251,8 +258,13 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         {
             if (!double.IsPositiveInfinity(seconds))
             {
-                // The loop never sleeps on a timer under virtual time: the clock jumps to it.
-                virtualClock.AdvanceTo(_timers.PeekWhen());
+                // The loop never sleeps on a timer under virtual time: the clock jumps to it,
+                // exactly to its deadline (now + (deadline - now) may fall an ulp short), or by
+                // a host's shorter cap on the block.
+                if (_timers.Count > 0 && seconds >= _timers.PeekWhen() - virtualClock.Now)
+                    virtualClock.AdvanceTo(_timers.PeekWhen());
+                else
+                    virtualClock.AdvanceTo(virtualClock.Now + seconds);
                 return;
             }
             if (_detectDeadlocks && _foreignWaits == 0 && !_inbox.HasItems)
@@ -334,38 +346,154 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs iterations until <see cref="Stop"/> is called: asyncio's <c>loop.run_forever()</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.run_forever()</c>.</para>
     /// <para>A <see cref="Stop"/> before the call makes it run exactly one iteration. Throws
-    /// "This event loop is already running" on a running loop, "Cannot run the event loop while
+    /// "This event loop is already running" on a running loop (also when another thread enters
+    /// it at the same moment: exactly one of them gets in), "Cannot run the event loop while
     /// another loop is running" inside another loop, "Event loop is closed" on a closed one.
     /// Under virtual time, throws <see cref="DeadlockError"/> when nothing could ever happen again.</para>
     /// </remarks>
     public void RunForever()
     {
-        CheckClosed();
-        CheckNotRunning();
-        var previousContext = SynchronizationContext.Current;
-        _threadId = Environment.CurrentManagedThreadId;
-        t_runningLoop = this;
-        SynchronizationContext.SetSynchronizationContext(_loopContext);
+        var previousContext = EnterLoop();
         try
         {
             while (true)
             {
-                RunOnce();
+                RunOnce(double.PositiveInfinity);
                 if (_stopping)
                     break;
             }
         }
         finally
         {
-            _stopping = false;
-            _threadId = 0;
-            t_runningLoop = null;
-            _installedTaskContext = null;
-            CurrentTaskField = null;
-            SynchronizationContext.SetSynchronizationContext(previousContext);
+            LeaveLoop(previousContext);
         }
+    }
+
+    /// <summary>Runs exactly one iteration (phases 1 to 5), blocking as long as phase 1 decides: for a host's own main loop. asyncio has no public twin (<c>BaseEventLoop._run_once()</c> is private).</summary>
+    /// <remarks>
+    /// <para>.NET reason: a game's frame loop, a UI's idle handler or a device's main loop owns
+    /// the thread and pumps the event loop from it. The call enters the loop as
+    /// <see cref="RunForever"/> does (the loop is running, its SynchronizationContext current,
+    /// <see cref="GetRunningLoop"/> returns it) for that one iteration, and leaves it again.</para>
+    /// <para>Phase 1 blocks not at all when a callback is ready or <see cref="Stop"/> was called,
+    /// else until the earliest timer, else until another thread submits work (under virtual
+    /// time: the clock jumps to the timer; with nothing at all, <see cref="DeadlockError"/>). A
+    /// <see cref="Stop"/> only ends that block early: the call runs its one iteration either way,
+    /// and the request is spent when it returns. Callbacks scheduled by this iteration's
+    /// callbacks run in the next call. Throws as <see cref="RunForever"/> does: on a running loop,
+    /// inside another running loop, on a closed loop.</para>
+    /// </remarks>
+    public void RunOnce() => Pump(double.PositiveInfinity);
+
+    /// <summary>Runs exactly one iteration, blocking at most <paramref name="maxBlock"/> while waiting for work: for a frame loop. asyncio has no public twin.</summary>
+    /// <remarks>
+    /// <para>.NET reason: a host with a frame budget. As <see cref="RunOnce()"/>, but phase 1
+    /// blocks no longer than <paramref name="maxBlock"/> (on real time rounded up to the next
+    /// millisecond, the wait's resolution; under virtual time the clock moves by it instead):
+    /// <see cref="TimeSpan.Zero"/> never blocks, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> is
+    /// <see cref="RunOnce()"/>. Timers not yet due stay for a later call.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBlock"/> is negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>).</exception>
+    public void RunOnce(TimeSpan maxBlock)
+    {
+        if (maxBlock == System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            Pump(double.PositiveInfinity);
+            return;
+        }
+        if (maxBlock < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(maxBlock), maxBlock, "The longest block must be zero or more, or Timeout.InfiniteTimeSpan.");
+        Pump(maxBlock.TotalSeconds);
+    }
+
+    /// <summary>Runs iterations until nothing is ready and no timer is due, never blocking and never moving a virtual clock: for tests. asyncio has no twin (its tests call <c>test_utils.run_briefly</c> in a loop).</summary>
+    /// <remarks>
+    /// <para>.NET reason: a test settles the loop after an action, then asserts. Each iteration is
+    /// one <see cref="RunOnce(TimeSpan)"/> with <see cref="TimeSpan.Zero"/>; it stops when the ready
+    /// queue and the queue from other threads are empty and no timer's deadline is at or before
+    /// <see cref="Time"/>, or after the iteration in which <see cref="Stop"/> was called. Work that
+    /// schedules more work forever (a callback that re-schedules itself) never lets it return.
+    /// Throws as <see cref="RunForever"/> does.</para>
+    /// </remarks>
+    public void RunUntilIdle()
+    {
+        var previousContext = EnterLoop();
+        try
+        {
+            while (HasWorkDueNow())
+            {
+                RunOnce(0);
+                if (_stopping)
+                    break;
+            }
+        }
+        finally
+        {
+            LeaveLoop(previousContext);
+        }
+    }
+
+    /// <summary>The public one-iteration entries: enter the loop, one iteration, leave it.</summary>
+    private void Pump(double maxBlock)
+    {
+        var previousContext = EnterLoop();
+        try
+        {
+            RunOnce(maxBlock);
+        }
+        finally
+        {
+            LeaveLoop(previousContext);
+        }
+    }
+
+    private bool HasWorkDueNow()
+    {
+        if (_ready.Count > 0 || _inbox.HasItems)
+            return true;
+        if (_timers.Count > 0)
+            DropCancelledTimersAtHead();
+        return _timers.Count > 0 && _timers.PeekWhen() <= _clock.Now;
+    }
+
+    /// <summary>Makes the loop the running loop of the calling thread, or throws why it cannot: asyncio's <c>_check_running</c> and <c>_run_forever_setup</c>.</summary>
+    /// <returns>The SynchronizationContext to put back in <see cref="LeaveLoop"/>.</returns>
+    private SynchronizationContext? EnterLoop()
+    {
+        CheckClosed();
+        // One compare-and-swap is the check and the claim: of two threads entering at once,
+        // exactly one gets in, and the other is refused before it has touched anything.
+#pragma warning disable CS0420 // a volatile field passed by ref: Interlocked is a full fence itself
+        if (Interlocked.CompareExchange(ref _threadId, Environment.CurrentManagedThreadId, 0) != 0)
+#pragma warning restore CS0420
+            throw new InvalidOperationException("This event loop is already running");
+        if (t_runningLoop is not null || _closed)
+        {
+            // Refused after the claim: another loop runs on this thread, or a Close on another
+            // thread came between CheckClosed and the claim. Give the claim back unused.
+            _threadId = 0;
+            if (_closed)
+                ThrowHelper.Closed();
+            throw new InvalidOperationException("Cannot run the event loop while another loop is running");
+        }
+        var previousContext = SynchronizationContext.Current;
+        t_runningLoop = this;
+        SynchronizationContext.SetSynchronizationContext(_loopContext);
+        return previousContext;
+    }
+
+    /// <summary>Undoes <see cref="EnterLoop"/>: asyncio's <c>_run_forever_cleanup</c>.</summary>
+    private void LeaveLoop(SynchronizationContext? previousContext)
+    {
+        _stopping = false;
+        _installedTaskContext = null;
+        CurrentTaskField = null;
+        t_runningLoop = null;
+        SynchronizationContext.SetSynchronizationContext(previousContext);
+        // Last, and a volatile write: from here another thread may enter, and every field above
+        // is then its own.
+        _threadId = 0;
     }
 
     /// <summary>Asks the loop to stop once the current iteration is done: asyncio's <c>loop.stop()</c>.</summary>
@@ -374,7 +502,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     {
         _stopping = true;
         if (!IsLoopThread)
-            _inbox.Post(new WorkItem(s_noop, null, WorkKind.Action));
+            _inbox.Post(new WorkItem(s_noop, null, WorkKind.Action)); // a wake-up; refused once closed, when there is nothing to wake
     }
 
     private static readonly Action s_noop = static () => { };
@@ -408,39 +536,98 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
-    public void RunUntilComplete(Func<Task> coroutine) => RunNewTask(CreateTask(coroutine)).ThrowIfNotSuccessful();
+    public void RunUntilComplete(Func<Task> coroutine)
+    {
+        if (coroutine is null)
+            ThrowHelper.ArgumentNull(nameof(coroutine));
+        RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).ThrowIfNotSuccessful();
+    }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
-    public T RunUntilComplete<T>(Func<Task<T>> coroutine) => RunNewTask(CreateTask(coroutine)).Result();
+    public T RunUntilComplete<T>(Func<Task<T>> coroutine)
+    {
+        if (coroutine is null)
+            ThrowHelper.ArgumentNull(nameof(coroutine));
+        return RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).Result();
+    }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
-    public void RunUntilComplete(Coroutine coroutine) => RunNewTask(CreateTask(coroutine)).ThrowIfNotSuccessful();
+    public void RunUntilComplete(Coroutine coroutine)
+    {
+        _ = coroutine.Core;
+        RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).ThrowIfNotSuccessful();
+    }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
-    public T RunUntilComplete<T>(Coroutine<T> coroutine) => RunNewTask(CreateTask(coroutine)).Result();
+    public T RunUntilComplete<T>(Coroutine<T> coroutine)
+    {
+        _ = coroutine.Core;
+        return RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).Result();
+    }
 
     /// <summary>run_until_complete of a task made for the call from a coroutine: not reported as pending when the loop stops first.</summary>
-    private TTask RunNewTask<TTask>(TTask task) where TTask : LoopTask
+    /// <remarks>
+    /// The task is made after the loop is claimed, so that a second thread is refused before
+    /// anything is created. asyncio makes it before the loop runs, so it never starts eagerly:
+    /// eager tasks are held off while it is made.
+    /// </remarks>
+    private TTask RunNewTask<TTask, TArgument>(Func<EventLoop, TArgument, TTask> create, TArgument argument) where TTask : LoopTask
     {
-        task.LogDestroyPending = false;
-        RunUntilDone(task, newTask: true);
-        return task;
+        var previousContext = EnterLoop();
+        try
+        {
+            TTask task;
+            bool eager = EagerTasks;
+            EagerTasks = false;
+            try
+            {
+                task = create(this, argument);
+            }
+            finally
+            {
+                EagerTasks = eager;
+            }
+            task.LogDestroyPending = false;
+            RunUntilDoneEntered(task, newTask: true);
+            return task;
+        }
+        finally
+        {
+            LeaveLoop(previousContext);
+        }
     }
 
     private void RunUntilDone(Future future, bool newTask)
     {
         ArgumentNullException.ThrowIfNull(future);
-        CheckClosed();
-        CheckNotRunning();
+        var previousContext = EnterLoop();
+        try
+        {
+            RunUntilDoneEntered(future, newTask);
+        }
+        finally
+        {
+            LeaveLoop(previousContext);
+        }
+    }
+
+    /// <summary>asyncio's <c>run_until_complete</c> from its <c>ensure_future</c> on, the loop already entered (so no other thread can add or remove the stopping callback meanwhile).</summary>
+    private void RunUntilDoneEntered(Future future, bool newTask)
+    {
         if (future.Loop != this)
             throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument", nameof(future));
         future.AddListener(StopOnDone.Instance);
         try
         {
-            RunForever();
+            while (true)
+            {
+                RunOnce(double.PositiveInfinity);
+                if (_stopping)
+                    break;
+            }
         }
         catch
         {
@@ -469,7 +656,12 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     /// <summary>Closes the loop: drops what is still queued. Idempotent: asyncio's <c>loop.close()</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.close()</c>. Throws "Cannot close a running event loop" while running.
-    /// Every later call that schedules work throws "Event loop is closed".</para>
+    /// Every later call that schedules work throws "Event loop is closed", from any thread
+    /// (<see cref="CallSoonThreadsafe(Action)"/> and <c>RunCoroutineThreadsafe</c> too, even
+    /// when they race with the close). The Task of every <c>RunCoroutineThreadsafe</c> call whose
+    /// loop task has not finished (still queued, or pending) faults with "Event loop is closed".
+    /// As in asyncio on Unix, the signal handlers are removed: a signal then has its default
+    /// effect again.</para>
     /// <para>Differs from asyncio, which reports when the garbage collector finds them: a Future
     /// or task whose exception was never retrieved ("Future exception was never retrieved",
     /// "Task exception was never retrieved") and a task still pending ("Task was destroyed but
@@ -481,12 +673,22 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
             throw new InvalidOperationException("Cannot close a running event loop");
         if (_closed)
             return;
+        // The inbox first: from here a call from another thread is refused at once, and every
+        // run_coroutine_threadsafe caller still waiting learns that its task will never finish.
+        var droppedBridges = new List<ThreadsafeBridge>();
+        _inbox.Close(item =>
+        {
+            if (item.State is ThreadsafeBridge bridge)
+                droppedBridges.Add(bridge);
+        });
+        CloseBridges(droppedBridges);
         ReportLeftovers();
+        EndTracesOfPendingTasks();
         _closed = true;
         _ready.Clear();
         _timers.Clear();
         _cancelledTimers = 0;
-        _inbox.Clear();
+        RemoveSignalHandlers(); // asyncio (unix_events.py, close): the handlers go with the loop
     }
 
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
@@ -587,13 +789,5 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     {
         if (_threadId != 0 && !IsLoopThread)
             ThrowHelper.WrongThread(operation);
-    }
-
-    private void CheckNotRunning()
-    {
-        if (IsRunning)
-            throw new InvalidOperationException("This event loop is already running");
-        if (t_runningLoop is not null)
-            throw new InvalidOperationException("Cannot run the event loop while another loop is running");
     }
 }

@@ -7,8 +7,9 @@ namespace Asyncio;
 /// <para>asyncio: no twin (the nearest are <c>sys.monitoring</c> and asyncio's debug logging).</para>
 /// <para>Attach one with <see cref="EventLoop.Observer"/>; override what you need, every method
 /// does nothing by default. All calls come on the loop's thread, synchronously, in the order
-/// the events happen; an observer must not throw. With no observer attached, the loop pays one
-/// null check per event.</para>
+/// the events happen. A hook that throws is reported to the loop's exception handler and
+/// detaches the observer; the loop goes on as if it had not been attached (the step it
+/// observed still runs). With no observer attached, the loop pays one null check per event.</para>
 /// </remarks>
 public abstract class LoopObserver
 {

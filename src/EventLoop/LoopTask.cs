@@ -69,6 +69,7 @@ public class LoopTask : Future
         public CancellationTokenSource? CancellationSource;
         public double SuspendedAt = double.NaN;
         public object? BoxedResult;
+        public Activity? Activity; // while traced (EventLoop.ActivitySourceName)
     }
 
     private TaskRareState TaskRare => _taskRare ??= new TaskRareState();
@@ -138,7 +139,24 @@ public class LoopTask : Future
     internal TaskContext Context { get; }
 
     /// <summary>The ExecutionContext current when the task was created; every step runs in it (null when flow was suppressed).</summary>
-    internal ExecutionContext? CapturedContext { get; }
+    internal ExecutionContext? CapturedContext { get; private set; }
+
+    /// <summary>Traces this task with <paramref name="activity"/>, current now: the task's copy of the context is taken again, so that its code runs with the Activity current.</summary>
+    internal void Trace(Activity activity)
+    {
+        TaskRare.Activity = activity;
+        if (CapturedContext is not null)
+            CapturedContext = ExecutionContext.Capture();
+    }
+
+    /// <summary>The task's Activity, which it no longer holds.</summary>
+    internal Activity? TakeActivity()
+    {
+        var activity = _taskRare?.Activity;
+        if (activity is not null)
+            _taskRare!.Activity = null;
+        return activity;
+    }
 
     /// <summary>Whether closing the loop while this task is pending is reported (asyncio's <c>_log_destroy_pending</c>).</summary>
     internal bool LogDestroyPending
@@ -466,6 +484,8 @@ public class LoopTask : Future
             Loop.TaskFinished(this);
             SetResultFrom(coroutine);
         }
+        if (_taskRare?.Activity is not null)
+            Loop.EndTrace(this, TakeActivity()!, null);
     }
 
     private void CompleteWith(Exception exception)
@@ -483,6 +503,8 @@ public class LoopTask : Future
             Loop.TaskFinished(this);
             SetExceptionCore(exception);
         }
+        if (_taskRare?.Activity is not null)
+            Loop.EndTrace(this, TakeActivity()!, exception);
     }
 
     private static OperationCanceledException UnwrapCancellation(Task coroutine)

@@ -47,6 +47,10 @@ public class ExampleTests
         Assert.Equal(expected, captured.ToString());
     }
 
+    /// <summary>The frame loop that pumps the event loop with <see cref="EventLoop.RunOnce(TimeSpan)"/> prints its own transcript, frame by frame.</summary>
+    [Fact]
+    public void GameLoop_PrintsItsTranscript() => Example_PrintsTheSeedTranscript("GameLoop", "ExampleGameLoop");
+
     /// <summary>Examples that tell a seed program again another way, and must still print its transcript: (example, assembly, seed).</summary>
     public static TheoryData<string, string, string> Retellings() => new()
     {

@@ -16,13 +16,17 @@ internal sealed class Inbox
     // _count under the lock.
     private volatile int _published;
     private bool _loopWaiting;
+    private bool _closed; // under _gate: the loop closed, and every later post is refused
 
     public bool HasItems => _published != 0;
 
-    public void Post(in WorkItem item)
+    /// <summary>Appends <paramref name="item"/>; false, with nothing appended, once the loop has closed.</summary>
+    public bool Post(in WorkItem item)
     {
         lock (_gate)
         {
+            if (_closed)
+                return false;
             if (_count == _items.Length)
                 Array.Resize(ref _items, _items.Length * 2);
             _items[_count++] = item;
@@ -30,6 +34,20 @@ internal sealed class Inbox
             if (_loopWaiting)
                 Monitor.Pulse(_gate);
         }
+        return true;
+    }
+
+    /// <summary>Refuses every later post, shows each item still queued to <paramref name="dropped"/>, in arrival order, and drops them.</summary>
+    /// <remarks>Under the lock, so that a post racing with the loop's Close is either seen here or refused.</remarks>
+    public void Close(Action<WorkItem> dropped)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            for (int i = 0; i < _count; i++)
+                dropped(_items[i]);
+        }
+        Clear();
     }
 
     /// <summary>Blocks the loop thread for at most <paramref name="milliseconds"/> (-1: no limit), unless items are waiting.</summary>

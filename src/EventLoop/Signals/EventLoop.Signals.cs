@@ -14,9 +14,11 @@ public sealed partial class EventLoop
     /// SIGINT and SIGTERM) is suppressed, and the callback is queued with
     /// <see cref="CallSoonThreadsafe(Action)"/>. A second call for the same signal replaces the
     /// handler. An exception from the callback goes to the exception handler.</para>
-    /// <para>Differs from asyncio: <see cref="Close"/> does not remove handlers; remove them with
-    /// <see cref="RemoveSignalHandler"/> (a signal arriving after the loop is closed is ignored).
-    /// Raw signal numbers may be cast to <see cref="PosixSignal"/>, as .NET allows.</para>
+    /// <para>As in asyncio on Unix, <see cref="Close"/> removes every handler: a signal arriving
+    /// after the loop is closed has its default effect again (for SIGINT and SIGTERM, .NET's:
+    /// the process ends), exactly as after <see cref="RemoveSignalHandler"/>. Keep the loop open,
+    /// or install your own handling, for as long as the signal must be caught. Raw signal numbers
+    /// may be cast to <see cref="PosixSignal"/>, as .NET allows.</para>
     /// </remarks>
     /// <exception cref="PlatformNotSupportedException">The platform has no such signal.</exception>
     public void AddSignalHandler(PosixSignal signal, Action callback)
@@ -27,7 +29,7 @@ public sealed partial class EventLoop
         var registration = PosixSignalRegistration.Create(signal, context =>
         {
             if (_closed)
-                return; // default action: the loop is gone
+                return; // a signal racing with Close, whose removal of this handler is under way: the default action, as after it
             context.Cancel = true;
             PostFromOtherThread(new WorkItem(Handle.s_invokeAction, callback, WorkKind.StateAction));
         });
@@ -46,5 +48,15 @@ public sealed partial class EventLoop
             return false;
         registration.Dispose();
         return true;
+    }
+
+    /// <summary>At <see cref="Close"/>: asyncio's <c>_UnixSelectorEventLoop.close()</c>, which removes every signal handler.</summary>
+    private void RemoveSignalHandlers()
+    {
+        if (_signalHandlers is null)
+            return;
+        foreach (var registration in _signalHandlers.Values)
+            registration.Dispose();
+        _signalHandlers = null;
     }
 }

@@ -15,8 +15,10 @@ public sealed partial class EventLoop
     /// returned Task gets the loop task's result or exception; a cancelled loop task makes it
     /// canceled. Cancelling <paramref name="cancellationToken"/> cancels the loop task (asyncio:
     /// <c>future.cancel()</c>). Its continuations never run inline on the loop thread.</para>
-    /// <para>Differs from asyncio: when the loop is closed before the task was created, the
-    /// returned Task faults with "Event loop is closed" instead of staying pending.</para>
+    /// <para>Differs from asyncio: when the loop is closed before the task finished (still queued,
+    /// or running), the returned Task faults with <see cref="InvalidOperationException"/> "Event
+    /// loop is closed" (canceled when <paramref name="cancellationToken"/> was cancelled) instead
+    /// of staying pending; a call that arrives after <see cref="Close"/> throws it at once.</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The loop is closed.</exception>
     public Task<T> RunCoroutineThreadsafe<T>(Func<Task<T>> coroutine, CancellationToken cancellationToken = default)
@@ -67,8 +69,31 @@ public sealed partial class EventLoop
         return bridge.Completion.Task;
     }
 
+    // The bridges whose task runs (loop thread only): Close ends their callers' Tasks, which
+    // would otherwise wait forever for a task the closed loop will never finish.
+    private HashSet<ThreadsafeBridge>? _runningBridges;
+
+    /// <summary>At <see cref="Close"/>: ends the caller's Task of every bridge still queued (in <paramref name="dropped"/>) or running.</summary>
+    private void CloseBridges(List<ThreadsafeBridge> dropped)
+    {
+        foreach (var bridge in dropped)
+            bridge.LoopClosed();
+        if (_runningBridges is null)
+            return;
+        foreach (var bridge in _runningBridges.ToArray())
+            bridge.LoopClosed();
+        _runningBridges = null;
+    }
+
+    /// <summary>What <see cref="Close"/> needs of a bridge, whatever its result type.</summary>
+    private abstract class ThreadsafeBridge
+    {
+        /// <summary>The loop is closing with this call not finished: its caller learns it now.</summary>
+        public abstract void LoopClosed();
+    }
+
     /// <summary>Carries one run_coroutine_threadsafe call across threads: the caller's side is <see cref="Completion"/>, the loop's side the task.</summary>
-    private sealed class ThreadsafeBridge<T>
+    private sealed class ThreadsafeBridge<T> : ThreadsafeBridge
     {
         private static readonly Action<object?> s_start = static s => ((ThreadsafeBridge<T>)s!).Start();
         private static readonly Action<object?> s_cancel = static s => ((ThreadsafeBridge<T>)s!).CancelOnLoop();
@@ -94,7 +119,10 @@ public sealed partial class EventLoop
 
         public void Submit()
         {
-            _loop._inbox.Post(new WorkItem(s_start, this, WorkKind.StateAction));
+            // Checked under the inbox's lock: a Close that came after the caller's CheckClosed
+            // still refuses the call here, at once, instead of dropping it unseen.
+            if (!_loop._inbox.Post(new WorkItem(s_start, this, WorkKind.StateAction)))
+                ThrowHelper.Closed();
             if (_token.CanBeCanceled)
             {
                 _registration = _token.UnsafeRegister(static s =>
@@ -125,7 +153,24 @@ public sealed partial class EventLoop
                 Finish(c => c.TrySetException(exception));
                 return;
             }
+            (_loop._runningBridges ??= []).Add(this);
             _task!.AddDoneCallback(_ => CopyOutcome());
+        }
+
+        public override void LoopClosed()
+        {
+            if (Completion.Task.IsCompleted)
+                return; // queued twice (its start and a cancel request)
+            // The outcome may be known already, its done-callback dropped with the ready queue.
+            if (_task is { Done: true })
+            {
+                CopyOutcome();
+                return;
+            }
+            if (_cancelRequested || _token.IsCancellationRequested)
+                Finish(static c => c.TrySetCanceled());
+            else
+                Finish(static c => c.TrySetException(new InvalidOperationException("Event loop is closed")));
         }
 
         private void CancelOnLoop()
@@ -136,6 +181,7 @@ public sealed partial class EventLoop
 
         private void CopyOutcome()
         {
+            _loop._runningBridges?.Remove(this);
             var task = _task!;
             if (task.Cancelled)
             {
