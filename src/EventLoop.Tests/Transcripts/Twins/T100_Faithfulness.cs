@@ -283,4 +283,56 @@ internal static class T100_Faithfulness
 
         EventLoop.Run(Main, Virtual);
     }
+
+    [Transcript("107_refused_run_until_complete_makes_no_task")]
+    public static void RefusedRunUntilCompleteMakesNoTask(TextWriter o)
+    {
+        var ran = new List<string>();
+
+        async Task Work(string name)
+        {
+            ran.Add(name);
+            await Task.CompletedTask;
+        }
+
+        async Task Main()
+        {
+            var loop = EventLoop.GetRunningLoop();
+            int before = loop.AllTasks().Count;
+            try
+            {
+                loop.RunUntilComplete(() => Work("same loop"));
+            }
+            catch (InvalidOperationException e)
+            {
+                o.Print("same loop:", e);
+            }
+            var other = new EventLoop(Virtual);
+            try
+            {
+                other.RunUntilComplete(() => Work("other loop"));
+            }
+            catch (InvalidOperationException e)
+            {
+                o.Print("other loop:", e);
+            }
+            o.Print("tasks before:", before, "after:", loop.AllTasks().Count);
+            await Sleep(0);
+            other.Close();
+            o.Print("other loop tasks:", other.AllTasks().Count);
+        }
+
+        var loop = new EventLoop(Virtual);
+        loop.RunUntilComplete(() => Main());
+        loop.Close();
+        try
+        {
+            loop.RunUntilComplete(() => Work("closed loop"));
+        }
+        catch (InvalidOperationException e)
+        {
+            o.Print("closed loop:", e);
+        }
+        o.Print("ran:", ran);
+    }
 }
