@@ -4,7 +4,7 @@
 # Removed APIs (RS0017) are not deleted here: delete their lines by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for proj in src/EventLoop/EventLoop.csproj src/EventLoop.Logging/EventLoop.Logging.csproj; do
+for proj in src/EventLoop/EventLoop.csproj src/EventLoop.Logging/EventLoop.Logging.csproj src/EventLoop.Testing/EventLoop.Testing.csproj src/EventLoop.Hosting/EventLoop.Hosting.csproj; do
     dir=$(dirname "$proj")
     new=$(dotnet build "$proj" -c Release --no-incremental 2>&1 | grep "error RS0016" | grep "$dir/" |
         sed -E "s/.*Symbol '(.*)' is not part of the declared public API.*/\1/" | sort -u || true)

@@ -698,13 +698,16 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs <paramref name="main"/> on a new loop, cancels what is left, closes the loop: asyncio's <c>asyncio.run(main())</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>asyncio.run(main())</c>. Throws "asyncio.run() cannot be called from a running
+    /// asyncio: <c>asyncio.run(main())</c>, which is <c>with Runner() as runner: runner.run(main())</c>:
+    /// see <see cref="EventLoopRunner"/>. Throws "asyncio.run() cannot be called from a running
     /// event loop" inside a running loop.
     /// </remarks>
     public static void Run(Func<Task> main, EventLoopOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
-        Run(async () => { await main(); return (object?)null; }, options);
+        CheckNoRunningLoopForRun();
+        using var runner = new EventLoopRunner(options);
+        runner.Run(main);
     }
 
     /// <summary>Runs the coroutine <paramref name="main"/> on a new loop, cancels what is left, closes the loop: asyncio's <c>asyncio.run(main())</c>.</summary>
@@ -713,7 +716,9 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     public static void Run(Coroutine main, EventLoopOptions? options = null)
     {
         _ = main.Core;
-        Run(async () => { await main; return (object?)null; }, options);
+        CheckNoRunningLoopForRun();
+        using var runner = new EventLoopRunner(options);
+        runner.Run(main);
     }
 
     /// <summary>Runs the coroutine <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
@@ -722,58 +727,26 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     public static T Run<T>(Coroutine<T> main, EventLoopOptions? options = null)
     {
         _ = main.Core;
-        return Run(async () => await main, options);
+        CheckNoRunningLoopForRun();
+        using var runner = new EventLoopRunner(options);
+        return runner.Run(main);
     }
 
     /// <summary>Runs <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>.</remarks>
+    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     public static T Run<T>(Func<Task<T>> main, EventLoopOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
-        if (t_runningLoop is not null)
-            throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
-        var loop = new EventLoop(options ?? EventLoopOptions.FromEnvironment());
-        try
-        {
-            var task = loop.CreateTask(main);
-            loop.RunUntilDone(task, newTask: true);
-            return task.Result();
-        }
-        finally
-        {
-            try
-            {
-                loop.CancelAllTasks();
-            }
-            finally
-            {
-                loop.Close();
-            }
-        }
+        CheckNoRunningLoopForRun();
+        using var runner = new EventLoopRunner(options);
+        return runner.Run(main);
     }
 
-    /// <summary>asyncio.runners._cancel_all_tasks: cancel, wait for them, report their errors.</summary>
-    private void CancelAllTasks()
+    // asyncio.run checks before making the Runner, with its own message.
+    private static void CheckNoRunningLoopForRun()
     {
-        var toCancel = AllTasks();
-        if (toCancel.Count == 0)
-            return;
-        foreach (var task in toCancel)
-            task.Cancel();
-        RunUntilDone(Gather(toCancel, returnExceptions: true), newTask: false);
-        foreach (var task in toCancel)
-        {
-            if (task.Cancelled)
-                continue;
-            if (task.Exception() is { } exception)
-            {
-                CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
-                {
-                    Exception = exception,
-                    Task = task,
-                });
-            }
-        }
+        if (t_runningLoop is not null)
+            throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
     }
 
     // ---- checks ---------------------------------------------------------------------------
