@@ -77,8 +77,7 @@ public sealed class TestLoop : IDisposable
     {
         for (int i = 0; i < IdleIterationLimit; i++)
         {
-            // Our own Stop callback is the one callback an idle iteration runs.
-            if (RunOneIteration() <= 1)
+            if (RunOneIteration() == 0)
                 return;
         }
         var pending = Loop.SnapshotTasks();
@@ -200,11 +199,11 @@ public sealed class TestLoop : IDisposable
 
     private static string Format(double time) => time.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Runs exactly one iteration and returns how many callbacks it ran (ours included).</summary>
+    /// <summary>Runs exactly one iteration, never blocking and never moving the clock, and returns how many callbacks it ran.</summary>
     /// <remarks>
-    /// A Stop callback queued first keeps phase 1 from blocking or moving the virtual clock, and
-    /// ends RunForever after this one iteration; the probe reads phase 5's count. The loop's
-    /// public RunOnce(TimeSpan.Zero) / RunUntilIdle() replace this once they exist.
+    /// The loop's own <see cref="EventLoop.RunOnce(TimeSpan)"/> with <see cref="TimeSpan.Zero"/>;
+    /// the probe reads phase 5's count, so that a chain that never goes idle can be stopped at
+    /// <see cref="IdleIterationLimit"/> (the loop's RunUntilIdle has no such limit).
     /// </remarks>
     private int RunOneIteration()
     {
@@ -214,8 +213,7 @@ public sealed class TestLoop : IDisposable
         Loop.Observer = installed;
         try
         {
-            Loop.CallSoon(static loop => ((EventLoop)loop!).Stop(), Loop);
-            Loop.RunForever();
+            Loop.RunOnce(TimeSpan.Zero);
         }
         finally
         {
