@@ -6,8 +6,8 @@ namespace Asyncio;
 
 /// <summary>A Future that drives an <c>async</c> method on the loop: asyncio's <c>Task</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?)"/>
-/// (an <c>async Task</c> method, called in the first step) or <see cref="EventLoop.CreateTask(Coroutine, string?)"/>
+/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?, CancellationToken)"/>
+/// (an <c>async Task</c> method, called in the first step) or <see cref="EventLoop.CreateTask(Coroutine, string?, CancellationToken)"/>
 /// (a coroutine object, started in the first step).</para>
 /// <para>The method is not called at creation: its first step runs in the next loop iteration.
 /// Each step runs under the task's own SynchronizationContext, so every <c>await</c> inside it
