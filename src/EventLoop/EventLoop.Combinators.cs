@@ -514,11 +514,10 @@ public sealed partial class EventLoop
         {
             if (double.IsNaN(seconds))
                 return Task.FromException<T>(ThrowHelper.NaNError(nameof(timeout)));
-            if (cancellationToken.IsCancellationRequested)
-                return Task.FromCanceled<T>(cancellationToken);
-            if (seconds <= 0)
+            if (seconds <= 0 && !cancellationToken.IsCancellationRequested)
                 return WaitForNow(ensureFuture, state);
         }
+        // A token cancelled already: RunInTimeout throws its OperationCanceledException before the body runs.
         return RunInTimeout(timeout is double d ? Time() + d : null, body, state, cancellationToken);
     }
 

@@ -162,10 +162,25 @@ public class LoopTask : Future
 
     /// <summary>A token cancelled as soon as <see cref="Cancel"/> is requested, for .NET APIs called by the task.</summary>
     /// <remarks>
-    /// asyncio: no twin. Pass it to .NET APIs that the task awaits (they know nothing of loop
-    /// cancellation). When <see cref="Uncancel"/> brings the count of requests back to zero, a
-    /// fresh token is handed out from then on.
+    /// <para>asyncio: no twin. Pass it to .NET APIs that the task awaits (they know nothing of loop
+    /// cancellation): a cancellation of the task (by <see cref="Cancel"/>, a timeout scope, a
+    /// <see cref="Asyncio.TaskGroup"/> or a token given to <c>CreateTask</c>) then stops them at
+    /// once instead of at the task's next loop <c>await</c>. When <see cref="Uncancel"/> brings the
+    /// count of requests back to zero, a fresh token is handed out from then on.</para>
     /// </remarks>
+    /// <example>
+    /// <code>
+    /// // An HTTP request that a loop timeout can stop while it is on the wire.
+    /// await loop.Timeout(5.0, async () =&gt;
+    /// {
+    ///     var token = loop.CurrentTask!.CancellationToken;
+    ///     using var response = await http.GetAsync(url, token);
+    ///     body = await response.Content.ReadAsStringAsync(token);
+    /// });
+    /// </code>
+    /// When the deadline passes, the task is cancelled, the token fires, <c>HttpClient</c> throws
+    /// <see cref="OperationCanceledException"/>, and the scope turns it into <see cref="TimeoutException"/>.
+    /// </example>
     public CancellationToken CancellationToken
     {
         get
