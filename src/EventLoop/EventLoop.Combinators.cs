@@ -25,12 +25,39 @@ public sealed partial class EventLoop
     /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
     public SleepAwaitable Sleep(TimeSpan delay) => Sleep(delay.TotalSeconds);
 
-    /// <summary>Suspends for <paramref name="delay"/> seconds, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
-    public async Task<T> Sleep<T>(double delay, T result)
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/> seconds, or until <paramref name="cancellationToken"/> fires: asyncio's <c>await asyncio.sleep(delay)</c> with a .NET token.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.sleep(delay)</c>. When the token fires, from any thread, the sleep
+    /// ends with <see cref="OperationCanceledException"/> (and its timer is cancelled). Must be
+    /// awaited inside a task.</para>
+    /// <para>A <see cref="Task"/>, unlike <see cref="Sleep(double)"/>, so that the plain sleep
+    /// keeps its allocation-free awaiter.</para>
+    /// </remarks>
+    public Task Sleep(double delay, CancellationToken cancellationToken)
     {
-        await Sleep(delay);
+        var sleep = Sleep(delay);
+        return WaitFor(sleep, null, cancellationToken);
+    }
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/>, or until <paramref name="cancellationToken"/> fires: asyncio's <c>await asyncio.sleep(delay)</c> with a .NET token.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>; see <see cref="Sleep(double, CancellationToken)"/>.</remarks>
+    public Task Sleep(TimeSpan delay, CancellationToken cancellationToken) => Sleep(delay.TotalSeconds, cancellationToken);
+
+    /// <summary>Suspends for <paramref name="delay"/> seconds, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay, result)</c>. When <paramref name="cancellationToken"/> fires, from any thread, it ends with <see cref="OperationCanceledException"/>.</remarks>
+    public async Task<T> Sleep<T>(double delay, T result, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.CanBeCanceled)
+            await Sleep(delay, cancellationToken);
+        else
+            await Sleep(delay);
         return result;
     }
+
+    /// <summary>Suspends for <paramref name="delay"/>, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay, result)</c>; see <see cref="Sleep{T}(double, T, CancellationToken)"/>.</remarks>
+    public Task<T> Sleep<T>(TimeSpan delay, T result, CancellationToken cancellationToken = default) =>
+        Sleep(delay.TotalSeconds, result, cancellationToken);
 
     /// <summary>Queues a <c>Sleep(0)</c> continuation: asyncio's bare <c>yield</c> in <c>__sleep0</c>.</summary>
     internal void YieldTo(Action continuation)
