@@ -38,9 +38,10 @@ public sealed class TimeoutScope
     public bool Expired() => _state is ScopeState.Expiring or ScopeState.Expired;
 
     /// <summary>Moves the deadline; <see langword="null"/> removes it: asyncio's <c>cm.reschedule(when)</c>.</summary>
-    /// <exception cref="InvalidOperationException">"Timeout has not been entered", or "Cannot change state of expiring Timeout" and the like.</exception>
+    /// <exception cref="InvalidOperationException">"Timeout has not been entered", or "Cannot change state of expiring Timeout" and the like; or called from another thread while the loop runs.</exception>
     public void Reschedule(double? when)
     {
+        _loop.CheckThread(nameof(Reschedule)); // before _when changes: a refused call changes nothing
         if (_state != ScopeState.Entered)
         {
             if (_state == ScopeState.Created)

@@ -116,6 +116,25 @@ public class ForeignFutureTests : LoopTest
         Assert.Equal(1, loop.RunUntilComplete(future));
     }
 
+    [Fact]
+    public void TimeoutScopeReschedule_FromAnotherThread_ThrowsAndKeepsTheDeadline()
+    {
+        var loop = NewLoop();
+        Exception? error = null;
+        double? whenAfter = null;
+        loop.RunUntilComplete(() => loop.Timeout(5.0, async scope =>
+        {
+            var thread = new Thread(() => error = Record.Exception(() => scope.Reschedule(1.0)));
+            thread.Start();
+            while (thread.IsAlive)
+                await loop.Sleep(0.001);
+            Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
+            whenAfter = scope.When();
+        }));
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Equal(5.0, whenAfter);
+    }
+
     private static void Call(EventLoop loop, string member, Future<int> future)
     {
         switch (member)
