@@ -8,7 +8,7 @@ namespace Asyncio;
 /// <para>asyncio: the coroutine object that calling an <c>async def</c> function returns.</para>
 /// <para>Calling the method runs none of its body, as in Python: the body starts when the
 /// coroutine is awaited (inline, as a step of the awaiting task) or when a task takes it
-/// (<see cref="EventLoop.CreateTask(Coroutine, string?)"/>, in the task's first step). A
+/// (<see cref="EventLoop.CreateTask(Coroutine, string?, CancellationToken)"/>, in the task's first step). A
 /// coroutine runs once: awaiting it again, or giving it to a second task, throws
 /// "cannot reuse already awaited coroutine" (or "coroutine is being awaited already" while it
 /// runs), Python's <c>RuntimeError</c>.</para>

@@ -14,6 +14,10 @@ public readonly struct Coroutine<T>
 
     internal CoroutineCore<T> Core => _core ?? throw Coroutine.DefaultCoroutine();
 
+    /// <summary>This coroutine as an awaitable without a static result type (see <see cref="Awaitable"/>).</summary>
+    /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
+    public static implicit operator Awaitable(Coroutine<T> coroutine) => (Awaitable<T>)coroutine;
+
     /// <summary>Starts the coroutine, inline, up to its first suspension: Python's <c>await coro</c>.</summary>
     /// <exception cref="InvalidOperationException">The coroutine was started before, or is a default value.</exception>
     public CoroutineAwaiter<T> GetAwaiter()

@@ -20,10 +20,15 @@ public sealed partial class EventLoop
     /// <para>Differs from asyncio: the slow-callback report goes to the exception handler
     /// (without an exception) instead of the logger; the thread check is on in every mode.</para>
     /// </remarks>
+    /// <exception cref="InvalidOperationException">Set from another thread while the loop runs.</exception>
     public bool Debug
     {
         get => _debug;
-        set => _debug = value;
+        set
+        {
+            CheckThread(nameof(Debug));
+            _debug = value;
+        }
     }
 
     /// <summary>In debug mode, callbacks that run at least this many seconds (real time) are reported: asyncio's <c>loop.slow_callback_duration</c>.</summary>
@@ -32,10 +37,19 @@ public sealed partial class EventLoop
         get => _slowCallbackDuration;
         set
         {
+            CheckThread(nameof(SlowCallbackDuration));
             if (double.IsNaN(value) || value < 0)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "SlowCallbackDuration must be a number of seconds, zero or more.");
             _slowCallbackDuration = value;
         }
+    }
+
+    /// <summary><see cref="SlowCallbackDuration"/> as a <see cref="TimeSpan"/>: asyncio's <c>loop.slow_callback_duration</c>.</summary>
+    /// <exception cref="InvalidOperationException">Set from another thread while the loop runs.</exception>
+    public TimeSpan SlowCallbackTimeSpan
+    {
+        get => TimeSpan.FromSeconds(_slowCallbackDuration);
+        set => SlowCallbackDuration = value.TotalSeconds;
     }
 
     /// <summary>The caller's stack, past the library's own frames: asyncio's <c>extract_stack</c> for <c>_source_traceback</c>.</summary>

@@ -7,8 +7,10 @@ public sealed partial class EventLoop
 {
     /// <summary>Every pending task, what it waits on and the chain of awaits behind it.</summary>
     /// <remarks>asyncio: no twin in 3.12; asyncio 3.14's <c>capture_call_graph</c> is the nearest.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
     public IReadOnlyList<TaskSnapshot> SnapshotTasks()
     {
+        CheckThread(nameof(SnapshotTasks));
         var now = Time();
         var snapshots = new List<TaskSnapshot>(_pendingCount);
         for (var task = _pendingHead; task is not null; task = task.NextPending)
@@ -34,9 +36,11 @@ public sealed partial class EventLoop
 
     /// <summary>Writes every pending task, what it awaits, for how long (debug mode) and where it was created (debug mode).</summary>
     /// <remarks>asyncio: no twin; <c>Task.print_stack()</c> for every task is the nearest in 3.12.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
     public void DumpTasks(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        CheckThread(nameof(DumpTasks));
         output.Write(DescribeTasks());
     }
 

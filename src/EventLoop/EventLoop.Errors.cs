@@ -12,7 +12,12 @@ public sealed partial class EventLoop
     /// exceptions never retrieved, and the like. An exception thrown by the handler itself is
     /// reported through the default handler, and the loop goes on.
     /// </remarks>
-    public void SetExceptionHandler(Action<EventLoop, ExceptionContext>? handler) => _exceptionHandler = handler;
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public void SetExceptionHandler(Action<EventLoop, ExceptionContext>? handler)
+    {
+        CheckThread(nameof(SetExceptionHandler));
+        _exceptionHandler = handler;
+    }
 
     /// <summary>The handler set by <see cref="SetExceptionHandler"/>, or <see langword="null"/>: asyncio's <c>loop.get_exception_handler()</c>.</summary>
     public Action<EventLoop, ExceptionContext>? GetExceptionHandler() => _exceptionHandler;

@@ -30,25 +30,47 @@ public sealed partial class EventLoop
     /// calls the async method, <c>() => FooAsync()</c>, as Python passes <c>foo()</c> unstarted.</para>
     /// <para>With <see cref="EagerTasks"/> on and the loop running, the first step runs now,
     /// inside this call, instead (3.12's <c>eager_task_factory</c>).</para>
+    /// <para>When <paramref name="cancellationToken"/> fires, from any thread, the task is
+    /// cancelled (asyncio's <c>task.cancel()</c>); a token cancelled already cancels it before its
+    /// first step, so that its method never starts.</para>
     /// </remarks>
-    public LoopTask CreateTask(Func<Task> coroutine, string? name = null)
+    public LoopTask CreateTask(Func<Task> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         if (coroutine is null)
             ThrowHelper.ArgumentNull(nameof(coroutine));
         var task = new LoopTask(this, coroutine, name, NextTaskNumber(name));
-        Schedule(task);
+        Schedule(task, cancellationToken);
         return task;
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?)"/>.</remarks>
-    public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null)
+    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>.</remarks>
+    public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         if (coroutine is null)
             ThrowHelper.ArgumentNull(nameof(coroutine));
         var task = new LoopTask<T>(this, coroutine, name, NextTaskNumber(name));
-        Schedule(task);
+        Schedule(task, cancellationToken);
         return task;
+    }
+
+    /// <summary>Wraps <paramref name="function"/> (<c>() =&gt; queue.GetAsync()</c>) in a task that awaits what it returns: asyncio's <c>loop.create_task(queue.get())</c>.</summary>
+    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
+    [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
+    public LoopTask<T> CreateTask<T>(Func<ValueTask<T>> function, string? name = null, CancellationToken cancellationToken = default)
+    {
+        if (function is null)
+            ThrowHelper.ArgumentNull(nameof(function));
+        return CreateTask(async () => await function(), name, cancellationToken);
+    }
+
+    /// <summary>Wraps <paramref name="function"/> (<c>() =&gt; loop.Sleep(1)</c>, a ValueTask, a coroutine) in a task that awaits what it returns: asyncio's <c>loop.create_task(coro)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
+    public LoopTask CreateTask(Func<Awaitable> function, string? name = null, CancellationToken cancellationToken = default)
+    {
+        if (function is null)
+            ThrowHelper.ArgumentNull(nameof(function));
+        return CreateTask(() => function().AwaitAsync(), name, cancellationToken);
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
@@ -62,22 +84,22 @@ public sealed partial class EventLoop
     /// inside this call, instead (3.12's <c>eager_task_factory</c>).</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
-    public LoopTask CreateTask(Coroutine coroutine, string? name = null)
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         var core = coroutine.Core;
         var task = new LoopTask(this, core, name, NextTaskNumber(name));
-        Schedule(task);
+        Schedule(task, cancellationToken);
         return task;
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Coroutine, string?)"/>.</remarks>
+    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Coroutine, string?, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
-    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         var core = coroutine.Core;
         var task = new LoopTask<T>(this, core, name, NextTaskNumber(name));
-        Schedule(task);
+        Schedule(task, cancellationToken);
         return task;
     }
 
@@ -90,7 +112,7 @@ public sealed partial class EventLoop
         return name is null ? ++_taskCounter : 0;
     }
 
-    private void Schedule(LoopTask task)
+    private void Schedule(LoopTask task, CancellationToken cancellationToken)
     {
         // Link at the tail of the pending list: AllTasks() lists tasks in creation order.
         task.PrevPending = _pendingTail;
@@ -103,6 +125,8 @@ public sealed partial class EventLoop
         if (TracingTasks)
             TraceTask(task);
         ObserverField?.TaskCreated(task);
+        // Before the first step: a token cancelled already cancels the task before its method runs.
+        CancelOn(task, cancellationToken);
         // asyncio (tasks.py, Task.__init__): eager only while the loop runs; a task made before
         // run_until_complete starts in the first iteration, as any other. Past the stack's
         // reserve (eager tasks that make eager tasks, deep enough) the task starts in the next
@@ -113,7 +137,7 @@ public sealed partial class EventLoop
             _ready.Enqueue(WorkItem.Step(task, task.Context, WorkKind.TaskStart));
     }
 
-    /// <summary>Whether tasks take their first step inside <see cref="CreateTask(Func{Task}, string?)"/> while the loop runs: asyncio's <c>loop.set_task_factory(asyncio.eager_task_factory)</c>.</summary>
+    /// <summary>Whether tasks take their first step inside <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/> while the loop runs: asyncio's <c>loop.set_task_factory(asyncio.eager_task_factory)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.set_task_factory(asyncio.eager_task_factory)</c> to turn it on,
     /// <c>loop.set_task_factory(None)</c> to turn it off; reading it is
@@ -125,7 +149,18 @@ public sealed partial class EventLoop
     /// loop is not running starts in the loop's first iteration, as without eager tasks. Off by
     /// default; <see cref="EventLoopOptions.EagerTasks"/> turns it on from the start.</para>
     /// </remarks>
-    public bool EagerTasks { get; set; }
+    /// <exception cref="InvalidOperationException">Set from another thread while the loop runs.</exception>
+    public bool EagerTasks
+    {
+        get => _eagerTasks;
+        set
+        {
+            CheckThread(nameof(EagerTasks));
+            _eagerTasks = value;
+        }
+    }
+
+    private bool _eagerTasks;
 
     /// <summary>The task's first step, now, inside CreateTask: asyncio's <c>Task.__eager_start</c>.</summary>
     /// <remarks>
@@ -156,43 +191,117 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Returns <paramref name="future"/> itself, after checking it belongs to this loop: asyncio's <c>ensure_future(fut)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(fut, loop=loop)</c>.</remarks>
-    public Future EnsureFuture(Future future)
+    /// <remarks>asyncio: <c>asyncio.ensure_future(fut, loop=loop)</c>. When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled.</remarks>
+    public Future EnsureFuture(Future future, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(future);
         if (future.Loop != this)
-            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument", nameof(future));
+            ThrowHelper.OtherLoop(nameof(future));
+        CancelOn(future, cancellationToken);
+        return future;
+    }
+
+    /// <summary>A Future of this loop for any awaitable: asyncio's <c>ensure_future(aw)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.ensure_future(aw, loop=loop)</c>: a Future or task as it is (of
+    /// this loop, or <see cref="ArgumentException"/>), a coroutine or a sleep as a new task, a .NET
+    /// Task through <see cref="WrapFuture(Task, CancellationTokenSource?)"/>, a pending ValueTask as
+    /// a task that awaits it (asyncio's <c>_wrap_awaitable</c>). A ValueTask of the loop's own
+    /// primitives (<c>queue.GetAsync()</c>) is a wait already started in the calling task: to give
+    /// the wait a task of its own, pass the function, <c>CreateTask(() =&gt; queue.GetAsync())</c>.</para>
+    /// <para>When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled.</para>
+    /// </remarks>
+    [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
+    public Future EnsureFuture(Awaitable awaitable, CancellationToken cancellationToken = default)
+    {
+        CheckClosed();
+        CheckThread(nameof(EnsureFuture));
+        var future = awaitable.ToFuture(this);
+        CancelOn(future, cancellationToken);
         return future;
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>, which is <c>create_task</c> for a coroutine.</remarks>
-    public LoopTask EnsureFuture(Func<Task> coroutine) => CreateTask(coroutine);
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>, which is <c>create_task</c> for a coroutine; the token cancels the task.</remarks>
+    public LoopTask EnsureFuture(Func<Task> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>.</remarks>
-    public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine) => CreateTask(coroutine);
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>, which is <c>create_task</c> for a coroutine.</remarks>
-    public LoopTask EnsureFuture(Coroutine coroutine) => CreateTask(coroutine);
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>, which is <c>create_task</c> for a coroutine; the token cancels the task.</remarks>
+    public LoopTask EnsureFuture(Coroutine coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>.</remarks>
-    public LoopTask<T> EnsureFuture<T>(Coroutine<T> coroutine) => CreateTask(coroutine);
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    public LoopTask<T> EnsureFuture<T>(Coroutine<T> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c>, which is <see cref="WrapFuture(Task, CancellationTokenSource?)"/>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>asyncio.ensure_future(awaitable)</c> / <c>asyncio.wrap_future(fut)</c>.</para>
     /// <para>The Future completes on the loop once the Task does; a virtual-time loop counts the
-    /// Task as outstanding work meanwhile. Cancelling the Future does not cancel the Task: .NET
-    /// Tasks are cancelled by their token (pass a source to <see cref="WrapFuture(Task, CancellationTokenSource?)"/>).</para>
+    /// Task as outstanding work meanwhile. Cancelling the Future (or <paramref name="cancellationToken"/>)
+    /// does not cancel the Task: .NET Tasks are cancelled by their token (pass a source to
+    /// <see cref="WrapFuture(Task, CancellationTokenSource?)"/>).</para>
     /// </remarks>
-    public Future<object?> EnsureFuture(Task task) => WrapFuture(task);
+    public Future<object?> EnsureFuture(Task task, CancellationToken cancellationToken = default)
+    {
+        var future = WrapFuture(task);
+        CancelOn(future, cancellationToken);
+        return future;
+    }
+
+    /// <summary>Cancels <paramref name="future"/> when <paramref name="token"/> fires, from any thread: asyncio's <c>fut.cancel()</c> driven by a .NET token.</summary>
+    /// <remarks>No cost for a token that cannot be cancelled; the registration ends with the Future.</remarks>
+    internal void CancelOn(Future future, CancellationToken token)
+    {
+        if (!token.CanBeCanceled || future.Done)
+            return;
+        if (token.IsCancellationRequested)
+        {
+            future.Cancel();
+            return;
+        }
+        var link = new TokenCancellation(future);
+        future.AddListener(link);
+        link.Registration = token.UnsafeRegister(TokenCancellation.Fired, link);
+    }
+
+    /// <summary>The link between a CancellationToken and the Future it cancels; unregisters when the Future is done.</summary>
+    private sealed class TokenCancellation(Future future) : IFutureListener
+    {
+        private static readonly Action<object?> s_cancel = static s => ((TokenCancellation)s!).Cancel();
+
+        public static readonly Action<object?> Fired = static s =>
+        {
+            var link = (TokenCancellation)s!;
+            // On the loop thread (a callback that cancels the source), at once, as task.cancel();
+            // from any other thread, through the inbox.
+            if (link._future.Loop.IsLoopThread)
+                link.Cancel();
+            else
+                link._future.Loop.PostFromOtherThread(new WorkItem(s_cancel, link, WorkKind.StateAction));
+        };
+
+        private readonly Future _future = future;
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        private void Cancel()
+        {
+            if (!_future.Done)
+                _future.Cancel();
+        }
+
+        public void OnFutureDone(Future future) => Registration.Unregister();
+    }
 
     /// <summary>The tasks of this loop not yet done, in creation order: asyncio's <c>asyncio.all_tasks()</c>.</summary>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
     public IReadOnlyList<LoopTask> AllTasks()
     {
+        CheckThread(nameof(AllTasks));
         var list = new List<LoopTask>(_pendingCount);
         for (var t = _pendingHead; t is not null; t = t.NextPending)
             list.Add(t);

@@ -26,10 +26,15 @@ public sealed partial class EventLoop
     /// </remarks>
     public void AdvanceTime(double seconds)
     {
+        CheckThread(nameof(AdvanceTime));
         if (double.IsNaN(seconds) || seconds < 0 || double.IsInfinity(seconds))
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "Time only moves forward, by a finite number of seconds: give zero or more.");
         AdvanceTimeTo(Time() + seconds);
     }
+
+    /// <summary>Moves virtual time forward by <paramref name="duration"/>; due timers fire at the next iteration.</summary>
+    /// <remarks>asyncio: no twin; <see cref="AdvanceTime(double)"/> with the amount as a <see cref="TimeSpan"/>.</remarks>
+    public void AdvanceTime(TimeSpan duration) => AdvanceTime(duration.TotalSeconds);
 
     /// <summary>Moves virtual time forward to loop time <paramref name="when"/>; due timers fire at the next iteration.</summary>
     /// <remarks>asyncio: no twin. A time in the past is an error: virtual time never goes back.</remarks>

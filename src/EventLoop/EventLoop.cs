@@ -568,6 +568,57 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         return RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).Result();
     }
 
+    /// <summary>Runs the loop until <paramref name="awaitable"/> is done; returns its result, boxed, or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>loop.run_until_complete(aw)</c>, which makes it a Future first (see
+    /// <see cref="EnsureFuture(Awaitable, CancellationToken)"/>): <c>RunUntilComplete(loop.Sleep(1))</c>,
+    /// <c>RunUntilComplete(someTask)</c>, <c>RunUntilComplete(valueTask)</c>. The result is
+    /// <see langword="null"/> for an awaitable without one.
+    /// </remarks>
+    [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
+    public object? RunUntilComplete(Awaitable awaitable)
+    {
+        CheckClosed();
+        CheckNotRunning();
+        var future = awaitable.ToFuture(this);
+        if (awaitable.AsLoopFuture is null && future is LoopTask task)
+            return RunNewTask(task).Result();
+        RunUntilDone(future, newTask: false);
+        return future.Result();
+    }
+
+    /// <summary>Runs the loop until <paramref name="awaitable"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
+    public T RunUntilComplete<T>(Awaitable<T> awaitable)
+    {
+        CheckClosed();
+        CheckNotRunning();
+        var future = awaitable.ToFuture(this);
+        if (awaitable.AsLoopFuture is null && future is LoopTask task)
+            _ = RunNewTask(task);
+        else
+            RunUntilDone(future.AsFuture(), newTask: false);
+        return future.Result();
+    }
+
+    /// <summary>Runs the loop until the .NET Task <paramref name="task"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    public T RunUntilComplete<T>(Task<T> task) => RunUntilComplete((Awaitable<T>)task);
+
+    /// <summary>Runs the loop until <paramref name="valueTask"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    public T RunUntilComplete<T>(ValueTask<T> valueTask) => RunUntilComplete((Awaitable<T>)valueTask);
+
+    /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; loop.Sleep(1)</c>) as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
+    public void RunUntilComplete(Func<Awaitable> function) => RunNewTask(CreateTask(function)).ThrowIfNotSuccessful();
+
+    /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; queue.GetAsync()</c>) as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
+    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
+    [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
+    public T RunUntilComplete<T>(Func<ValueTask<T>> function) => RunNewTask(CreateTask(function)).Result();
+
     /// <summary>run_until_complete of a task made for the call from a coroutine: not reported as pending when the loop stops first.</summary>
     /// <remarks>
     /// The task is made after the loop is claimed, so that a second thread is refused before
@@ -618,7 +669,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private void RunUntilDoneEntered(Future future, bool newTask)
     {
         if (future.Loop != this)
-            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument", nameof(future));
+            ThrowHelper.OtherLoop(nameof(future));
         future.AddListener(StopOnDone.Instance);
         try
         {

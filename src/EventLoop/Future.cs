@@ -210,6 +210,51 @@ public abstract class Future : IAwaitTarget
     /// <remarks>asyncio: <c>Future.__await__</c>.</remarks>
     public FutureAwaiter GetAwaiter() => new(this);
 
+    /// <summary>A .NET <see cref="Task"/> that completes as this Future does, for code outside the loop: asyncio's <c>asyncio.wrap_future</c> the other way round.</summary>
+    /// <remarks>
+    /// <para>asyncio: no twin (Python's <c>concurrent.futures</c> bridge is
+    /// <c>run_coroutine_threadsafe</c>); .NET code (<c>Task.WhenAll</c>, a test framework, a host)
+    /// speaks <see cref="Task"/>.</para>
+    /// <para>The Task completes in the loop iteration in which this Future's done-callbacks run:
+    /// with its outcome, a cancelled Future making it Canceled, an exception making it Faulted
+    /// (and counting as retrieved). Its continuations never run inline on the loop thread: an
+    /// <c>await</c> of it inside a loop task resumes one iteration later, as any posted
+    /// continuation. <see cref="Future{T}.AsTask"/> and <see cref="LoopTask{T}.AsTask"/> give a
+    /// <see cref="Task{TResult}"/>.</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public Task AsTask() => TaskBridge<object?>.Create(this, static f => f.Result());
+
+    /// <summary>Completes a TaskCompletionSource as a Future completes: <see cref="AsTask"/>.</summary>
+    private protected sealed class TaskBridge<T> : IFutureListener
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Func<Future, T> _resultOf;
+
+        private TaskBridge(Func<Future, T> resultOf) => _resultOf = resultOf;
+
+        public static Task<T> Create(Future future, Func<Future, T> resultOf)
+        {
+            future.Loop.CheckThread("AsTask");
+            var bridge = new TaskBridge<T>(resultOf);
+            if (future.Done)
+                bridge.OnFutureDone(future);
+            else
+                future.AddListener(bridge);
+            return bridge._completion.Task;
+        }
+
+        public void OnFutureDone(Future future)
+        {
+            if (future.Cancelled)
+                _completion.TrySetCanceled();
+            else if (future.Exception() is { } exception)
+                _completion.TrySetException(exception);
+            else
+                _completion.TrySetResult(_resultOf(future));
+        }
+    }
+
     /// <summary>asyncio's repr: <c>&lt;Future pending&gt;</c>, <c>&lt;Future finished result=1&gt;</c>, ...</summary>
     public override string ToString() => $"<{DisplayName}{DescribeState()}>";
 

@@ -49,6 +49,11 @@ public class Future<T> : Future, IFuture<T>
     /// <summary>Lets <c>await</c> suspend until the Future is done, then return the result.</summary>
     public new FutureAwaiter<T> GetAwaiter() => new(this);
 
+    /// <summary>A .NET <see cref="Task{TResult}"/> that completes as this Future does: see <see cref="Future.AsTask"/>.</summary>
+    /// <remarks>asyncio: no twin; see <see cref="Future.AsTask"/>.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public new Task<T> AsTask() => TaskBridge<T>.Create(this, static f => ((Future<T>)f).Result());
+
     Future IFuture<T>.AsFuture() => this;
 
     private protected override object? BoxedResult => _result;

@@ -6,8 +6,8 @@ namespace Asyncio;
 
 /// <summary>A Future that drives an <c>async</c> method on the loop: asyncio's <c>Task</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?)"/>
-/// (an <c>async Task</c> method, called in the first step) or <see cref="EventLoop.CreateTask(Coroutine, string?)"/>
+/// <para>asyncio: <c>asyncio.Task</c>, made by <see cref="EventLoop.CreateTask(Func{Task}, string?, CancellationToken)"/>
+/// (an <c>async Task</c> method, called in the first step) or <see cref="EventLoop.CreateTask(Coroutine, string?, CancellationToken)"/>
 /// (a coroutine object, started in the first step).</para>
 /// <para>The method is not called at creation: its first step runs in the next loop iteration.
 /// Each step runs under the task's own SynchronizationContext, so every <c>await</c> inside it
@@ -180,10 +180,25 @@ public class LoopTask : Future
 
     /// <summary>A token cancelled as soon as <see cref="Cancel"/> is requested, for .NET APIs called by the task.</summary>
     /// <remarks>
-    /// asyncio: no twin. Pass it to .NET APIs that the task awaits (they know nothing of loop
-    /// cancellation). When <see cref="Uncancel"/> brings the count of requests back to zero, a
-    /// fresh token is handed out from then on.
+    /// <para>asyncio: no twin. Pass it to .NET APIs that the task awaits (they know nothing of loop
+    /// cancellation): a cancellation of the task (by <see cref="Cancel"/>, a timeout scope, a
+    /// <see cref="Asyncio.TaskGroup"/> or a token given to <c>CreateTask</c>) then stops them at
+    /// once instead of at the task's next loop <c>await</c>. When <see cref="Uncancel"/> brings the
+    /// count of requests back to zero, a fresh token is handed out from then on.</para>
     /// </remarks>
+    /// <example>
+    /// <code>
+    /// // An HTTP request that a loop timeout can stop while it is on the wire.
+    /// await loop.Timeout(5.0, async () =&gt;
+    /// {
+    ///     var token = loop.CurrentTask!.CancellationToken;
+    ///     using var response = await http.GetAsync(url, token);
+    ///     body = await response.Content.ReadAsStringAsync(token);
+    /// });
+    /// </code>
+    /// When the deadline passes, the task is cancelled, the token fires, <c>HttpClient</c> throws
+    /// <see cref="OperationCanceledException"/>, and the scope turns it into <see cref="TimeoutException"/>.
+    /// </example>
     public CancellationToken CancellationToken
     {
         get

@@ -33,6 +33,11 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
     /// <summary>Lets <c>await</c> suspend until the task is done, then return its result.</summary>
     public new FutureAwaiter<T> GetAwaiter() => new(this);
 
+    /// <summary>A .NET <see cref="Task{TResult}"/> that completes as this task does: see <see cref="Future.AsTask"/>.</summary>
+    /// <remarks>asyncio: no twin; see <see cref="Future.AsTask"/>.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public new Task<T> AsTask() => TaskBridge<T>.Create(this, static f => ((LoopTask<T>)f).Result());
+
     Future IFuture<T>.AsFuture() => this;
 
     private protected override void SetResultFrom(object coroutine)

@@ -19,6 +19,10 @@ public readonly struct SleepAwaitable
         _delay = delay;
     }
 
+    internal EventLoop Loop => _loop;
+
+    internal double Delay => _delay;
+
     /// <summary>Starts the sleep: arms the timer, or for a delay of zero or less prepares to yield one iteration.</summary>
     public SleepAwaiter GetAwaiter()
     {

@@ -32,26 +32,32 @@ public sealed class TaskGroup : IFutureListener
 
     /// <summary>Creates a task in this group: asyncio's <c>tg.create_task(coro, name=)</c>.</summary>
     /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down.</exception>
-    public LoopTask CreateTask(Func<Task> coroutine, string? name = null) => Add(_loop.CreateTask(Checked(coroutine), name));
+    /// <remarks>When <paramref name="cancellationToken"/> fires, from any thread, the task is cancelled (asyncio's <c>task.cancel()</c>), which does not abort the group.</remarks>
+    public LoopTask CreateTask(Func<Task> coroutine, string? name = null, CancellationToken cancellationToken = default) =>
+        Add(_loop.CreateTask(Checked(coroutine), name, cancellationToken));
 
     /// <summary>Creates a task with a result in this group: asyncio's <c>tg.create_task(coro, name=)</c>.</summary>
     /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down.</exception>
-    public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null) => Add(_loop.CreateTask(Checked(coroutine), name));
+    /// <remarks>When <paramref name="cancellationToken"/> fires, the task is cancelled.</remarks>
+    public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null, CancellationToken cancellationToken = default) =>
+        Add(_loop.CreateTask(Checked(coroutine), name, cancellationToken));
 
     /// <summary>Creates a task over a coroutine in this group: asyncio's <c>tg.create_task(coro(), name=)</c>.</summary>
     /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down; or the coroutine is a default value.</exception>
-    public LoopTask CreateTask(Coroutine coroutine, string? name = null)
+    /// <remarks>When <paramref name="cancellationToken"/> fires, the task is cancelled.</remarks>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         Checked(coroutine.Core);
-        return Add(_loop.CreateTask(coroutine, name));
+        return Add(_loop.CreateTask(coroutine, name, cancellationToken));
     }
 
     /// <summary>Creates a task over a coroutine with a result in this group: asyncio's <c>tg.create_task(coro(), name=)</c>.</summary>
     /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down; or the coroutine is a default value.</exception>
-    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    /// <remarks>When <paramref name="cancellationToken"/> fires, the task is cancelled.</remarks>
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         Checked(coroutine.Core);
-        return Add(_loop.CreateTask(coroutine, name));
+        return Add(_loop.CreateTask(coroutine, name, cancellationToken));
     }
 
     /// <summary>asyncio's repr: <c>&lt;TaskGroup tasks=2 entered&gt;</c>.</summary>

@@ -5,8 +5,8 @@ namespace Asyncio;
 /// <summary>A deadline for a block of code in a task: asyncio's <c>asyncio.Timeout</c>.</summary>
 /// <remarks>
 /// <para>asyncio: the object of <c>async with asyncio.timeout(delay) as cm</c>. Made by
-/// <see cref="EventLoop.Timeout(double?, Func{TimeoutScope, Task})"/> and
-/// <see cref="EventLoop.TimeoutAt(double?, Func{TimeoutScope, Task})"/>, which run the body.</para>
+/// <see cref="EventLoop.Timeout(double?, Func{TimeoutScope, Task}, CancellationToken)"/> and
+/// <see cref="EventLoop.TimeoutAt(double?, Func{TimeoutScope, Task}, CancellationToken)"/>, which run the body.</para>
 /// <para>When the deadline passes, the task is cancelled; if the body then ends with that
 /// cancellation (and no other cancellation of the task is pending), the scope throws
 /// <see cref="TimeoutException"/> instead. Scopes nest: only the one whose deadline passed converts.</para>
@@ -21,6 +21,9 @@ public sealed class TimeoutScope
     private Handle? _timeoutHandle;
     private LoopTask? _task;
     private int _cancelling;
+    // A CancellationToken that ends the block as the deadline would (null registration: none).
+    private CancellationTokenRegistration _registration;
+    private bool _expiredByToken;
 
     internal TimeoutScope(EventLoop loop, double? when)
     {
@@ -35,9 +38,10 @@ public sealed class TimeoutScope
     public bool Expired() => _state is ScopeState.Expiring or ScopeState.Expired;
 
     /// <summary>Moves the deadline; <see langword="null"/> removes it: asyncio's <c>cm.reschedule(when)</c>.</summary>
-    /// <exception cref="InvalidOperationException">"Timeout has not been entered", or "Cannot change state of expiring Timeout" and the like.</exception>
+    /// <exception cref="InvalidOperationException">"Timeout has not been entered", or "Cannot change state of expiring Timeout" and the like; or called from another thread while the loop runs.</exception>
     public void Reschedule(double? when)
     {
+        _loop.CheckThread(nameof(Reschedule)); // before _when changes: a refused call changes nothing
         if (_state != ScopeState.Entered)
         {
             if (_state == ScopeState.Created)
@@ -85,9 +89,42 @@ public sealed class TimeoutScope
         Reschedule(_when);
     }
 
+    /// <summary>Ends the block when <paramref name="token"/> fires, as the deadline does; the cancellation then comes out as <see cref="OperationCanceledException"/>.</summary>
+    /// <remarks>Call after <see cref="Enter"/>. A token that cannot be cancelled costs nothing.</remarks>
+    internal void CancelOn(CancellationToken token)
+    {
+        if (!token.CanBeCanceled)
+            return;
+        _registration = token.UnsafeRegister(static s =>
+        {
+            var scope = (TimeoutScope)s!;
+            // On the loop thread (a callback that cancels the source), at once, as task.cancel();
+            // from any other thread, through the inbox.
+            if (scope._loop.IsLoopThread)
+                scope.OnTokenCancelled();
+            else
+                scope._loop.PostFromOtherThread(new WorkItem(s_onTokenCancelled, scope, WorkKind.StateAction));
+        }, this);
+    }
+
+    private static readonly Action<object?> s_onTokenCancelled = static s => ((TimeoutScope)s!).OnTokenCancelled();
+
+    private void OnTokenCancelled()
+    {
+        if (_state != ScopeState.Entered)
+            return; // the block ended, or its deadline came first
+        _timeoutHandle?.Cancel();
+        _expiredByToken = true;
+        OnTimeout();
+    }
+
+    /// <summary>Whether the block ended because its CancellationToken fired (then the error is an <see cref="OperationCanceledException"/>).</summary>
+    internal bool ExpiredByToken => _expiredByToken;
+
     /// <summary>asyncio's <c>__aexit__</c>: true when the body's cancellation must become a <see cref="TimeoutException"/>.</summary>
     internal bool Exit(Exception? exception)
     {
+        _registration.Unregister();
         if (_timeoutHandle is not null)
         {
             _timeoutHandle.Cancel();

@@ -22,6 +22,17 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
 
+    /// <summary>asyncio's "The future belongs to a different loop than the one specified as the loop argument" (ensure_future, gather, shield, wait, as_completed, run_until_complete).</summary>
+    public static ArgumentException OtherLoopError(string paramName) =>
+        new("The future belongs to a different loop than the one specified as the loop argument", paramName);
+
+    [DoesNotReturn]
+    public static void OtherLoop(string paramName) => throw OtherLoopError(paramName);
+
+    /// <summary>A null element in a list of futures or awaitables, the same message for every combinator.</summary>
+    [DoesNotReturn]
+    public static void NullElement(string paramName) => throw new ArgumentNullException(paramName, "A future in the list is null.");
+
     [DoesNotReturn]
     public static void InvalidState(string message) => throw new InvalidStateError(message);
 }

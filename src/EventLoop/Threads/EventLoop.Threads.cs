@@ -215,50 +215,61 @@ public sealed partial class EventLoop
     /// or exception. Cancelling the Future keeps a job that has not started from starting (as
     /// <c>concurrent.futures.Future.cancel()</c>); a running job runs to its end. While the job
     /// runs, a virtual-time loop waits for it instead of reporting a deadlock. As in asyncio, the
-    /// caller's ExecutionContext does not flow into the job (use <see cref="ToThread{T}(Func{T})"/>).</para>
+    /// caller's ExecutionContext does not flow into the job (use <see cref="ToThread{T}(Func{T}, CancellationToken)"/>).</para>
+    /// <para>When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled as by <see cref="Future.Cancel"/>.</para>
     /// </remarks>
-    public Future<T> RunInExecutor<T>(Func<T> function, TaskScheduler? scheduler = null)
+    public Future<T> RunInExecutor<T>(Func<T> function, TaskScheduler? scheduler = null, CancellationToken cancellationToken = default)
     {
         if (function is null)
             ThrowHelper.ArgumentNull(nameof(function));
-        return StartJob(function, scheduler, flowContext: false);
+        return StartJob(function, scheduler, flowContext: false, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="action"/> on the thread pool (or <paramref name="scheduler"/>); the Future completes on the loop: asyncio's <c>loop.run_in_executor(executor, func)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_in_executor(None, func)</c> for a function returning <c>None</c>; see <see cref="RunInExecutor{T}(Func{T}, TaskScheduler?)"/>.</remarks>
-    public Future<object?> RunInExecutor(Action action, TaskScheduler? scheduler = null)
+    /// <remarks>asyncio: <c>loop.run_in_executor(None, func)</c> for a function returning <c>None</c>; see <see cref="RunInExecutor{T}(Func{T}, TaskScheduler?, CancellationToken)"/>.
+    /// When <paramref name="cancellationToken"/> fires, the Future is cancelled.</remarks>
+    public Future<object?> RunInExecutor(Action action, TaskScheduler? scheduler = null, CancellationToken cancellationToken = default)
     {
         if (action is null)
             ThrowHelper.ArgumentNull(nameof(action));
-        return StartJob<object?>(() => { action(); return null; }, scheduler, flowContext: false);
+        return StartJob<object?>(() => { action(); return null; }, scheduler, flowContext: false, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="function"/> on the thread pool with the caller's ExecutionContext; the Future gets its result on the loop: asyncio's <c>asyncio.to_thread(func)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>await asyncio.to_thread(func)</c>, which copies the contextvars into the
     /// thread: here the ExecutionContext (AsyncLocal values) flows into the job. Otherwise as
-    /// <see cref="RunInExecutor{T}(Func{T}, TaskScheduler?)"/>.</para>
+    /// <see cref="RunInExecutor{T}(Func{T}, TaskScheduler?, CancellationToken)"/>.</para>
+    /// <para>When <paramref name="cancellationToken"/> fires, the Future is cancelled.</para>
     /// </remarks>
-    public Future<T> ToThread<T>(Func<T> function)
+    public Future<T> ToThread<T>(Func<T> function, CancellationToken cancellationToken = default)
     {
         if (function is null)
             ThrowHelper.ArgumentNull(nameof(function));
-        return StartJob(function, null, flowContext: true);
+        return StartJob(function, null, flowContext: true, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="action"/> on the thread pool with the caller's ExecutionContext: asyncio's <c>asyncio.to_thread(func)</c>.</summary>
-    /// <remarks>asyncio: <c>await asyncio.to_thread(func)</c>; see <see cref="ToThread{T}(Func{T})"/>.</remarks>
-    public Future<object?> ToThread(Action action)
+    /// <remarks>asyncio: <c>await asyncio.to_thread(func)</c>; see <see cref="ToThread{T}(Func{T}, CancellationToken)"/>.
+    /// When <paramref name="cancellationToken"/> fires, the Future is cancelled.</remarks>
+    public Future<object?> ToThread(Action action, CancellationToken cancellationToken = default)
     {
         if (action is null)
             ThrowHelper.ArgumentNull(nameof(action));
-        return StartJob<object?>(() => { action(); return null; }, null, flowContext: true);
+        return StartJob<object?>(() => { action(); return null; }, null, flowContext: true, cancellationToken);
     }
 
-    private ExternalFuture<T> StartJob<T>(Func<T> function, TaskScheduler? scheduler, bool flowContext)
+    private ExternalFuture<T> StartJob<T>(Func<T> function, TaskScheduler? scheduler, bool flowContext, CancellationToken cancellationToken)
     {
         CheckClosed();
         CheckThread(nameof(RunInExecutor));
+        // A token cancelled already: the job never starts (a Future cancelled before its job ran).
+        if (cancellationToken.IsCancellationRequested)
+        {
+            var cancelled = new ExternalFuture<T>(this);
+            cancelled.Cancel();
+            return cancelled;
+        }
         var future = new ExternalFuture<T>(this);
         var cancellation = new CancellationTokenSource();
         Task<T> job;
@@ -272,6 +283,7 @@ public sealed partial class EventLoop
                 job = Task.Factory.StartNew(function, cancellation.Token, TaskCreationOptions.DenyChildAttach, scheduler ?? TaskScheduler.Default);
         }
         future.Attach(job, cancellation, uncountOnCancel: false);
+        CancelOn(future, cancellationToken);
         return future;
     }
 
