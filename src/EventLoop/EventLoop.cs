@@ -576,31 +576,14 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     /// <see langword="null"/> for an awaitable without one.
     /// </remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
-    public object? RunUntilComplete(Awaitable awaitable)
-    {
-        CheckClosed();
-        CheckNotRunning();
-        var future = awaitable.ToFuture(this);
-        if (awaitable.AsLoopFuture is null && future is LoopTask task)
-            return RunNewTask(task).Result();
-        RunUntilDone(future, newTask: false);
-        return future.Result();
-    }
+    public object? RunUntilComplete(Awaitable awaitable) =>
+        RunEnsured(static (loop, a) => a.ToFuture(loop), awaitable, isLoopFuture: awaitable.AsLoopFuture is not null).Result();
 
     /// <summary>Runs the loop until <paramref name="awaitable"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
-    public T RunUntilComplete<T>(Awaitable<T> awaitable)
-    {
-        CheckClosed();
-        CheckNotRunning();
-        var future = awaitable.ToFuture(this);
-        if (awaitable.AsLoopFuture is null && future is LoopTask task)
-            _ = RunNewTask(task);
-        else
-            RunUntilDone(future.AsFuture(), newTask: false);
-        return future.Result();
-    }
+    public T RunUntilComplete<T>(Awaitable<T> awaitable) =>
+        ((IFuture<T>)RunEnsured(static (loop, a) => a.ToFuture(loop).AsFuture(), awaitable, isLoopFuture: awaitable.AsLoopFuture is not null)).Result();
 
     /// <summary>Runs the loop until the .NET Task <paramref name="task"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
@@ -612,38 +595,56 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; loop.Sleep(1)</c>) as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
-    public void RunUntilComplete(Func<Awaitable> function) => RunNewTask(CreateTask(function)).ThrowIfNotSuccessful();
+    public void RunUntilComplete(Func<Awaitable> function)
+    {
+        if (function is null)
+            ThrowHelper.ArgumentNull(nameof(function));
+        RunNewTask(static (loop, f) => loop.CreateTask(f), function).ThrowIfNotSuccessful();
+    }
 
     /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; queue.GetAsync()</c>) as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
     /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
-    public T RunUntilComplete<T>(Func<ValueTask<T>> function) => RunNewTask(CreateTask(function)).Result();
+    public T RunUntilComplete<T>(Func<ValueTask<T>> function)
+    {
+        if (function is null)
+            ThrowHelper.ArgumentNull(nameof(function));
+        return RunNewTask(static (loop, f) => loop.CreateTask(f), function).Result();
+    }
 
-    /// <summary>run_until_complete of a task made for the call from a coroutine: not reported as pending when the loop stops first.</summary>
+    /// <summary>run_until_complete of a task made for the call from a coroutine (see <see cref="RunEnsured"/>).</summary>
+    private TTask RunNewTask<TTask, TArgument>(Func<EventLoop, TArgument, TTask> create, TArgument argument) where TTask : LoopTask =>
+        (TTask)RunEnsured(create, argument, isLoopFuture: false);
+
+    /// <summary>run_until_complete of what <paramref name="ensure"/> makes a Future of (asyncio's <c>ensure_future</c>), after the loop is claimed.</summary>
     /// <remarks>
-    /// The task is made after the loop is claimed, so that a second thread is refused before
-    /// anything is created. asyncio makes it before the loop runs, so it never starts eagerly:
-    /// eager tasks are held off while it is made.
+    /// The Future is made after the loop is claimed, so that a refused call (running, closed,
+    /// another loop on the thread, another thread) creates nothing. A task made for the call
+    /// (not a loop Future the caller passed) is not reported as pending when the loop stops
+    /// first. asyncio makes that task before the loop runs, so it never starts eagerly: eager
+    /// tasks are held off while it is made.
     /// </remarks>
-    private TTask RunNewTask<TTask, TArgument>(Func<EventLoop, TArgument, TTask> create, TArgument argument) where TTask : LoopTask
+    private Future RunEnsured<TArgument>(Func<EventLoop, TArgument, Future> ensure, TArgument argument, bool isLoopFuture)
     {
         var previousContext = EnterLoop();
         try
         {
-            TTask task;
+            Future future;
             bool eager = EagerTasks;
             EagerTasks = false;
             try
             {
-                task = create(this, argument);
+                future = ensure(this, argument);
             }
             finally
             {
                 EagerTasks = eager;
             }
-            task.LogDestroyPending = false;
-            RunUntilDoneEntered(task, newTask: true);
-            return task;
+            bool newTask = !isLoopFuture && future is LoopTask;
+            if (newTask)
+                ((LoopTask)future).LogDestroyPending = false;
+            RunUntilDoneEntered(future, newTask);
+            return future;
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace Asyncio;
 /// <para>Differs from asyncio: no SIGINT handling (a .NET process has
 /// <see cref="Console.CancelKeyPress"/>; give the coroutine a <see cref="CancellationToken"/>);
 /// no <c>context=</c> argument (ExecutionContext flows by itself); the loop has no executor of
-/// its own (<see cref="EventLoop.RunInExecutor{T}(Func{T}, TaskScheduler?)"/> uses the thread
+/// its own (<see cref="EventLoop.RunInExecutor{T}(Func{T}, TaskScheduler?, CancellationToken)"/> uses the thread
 /// pool), so there is no <c>shutdown_default_executor()</c> to wait for: a job still running
 /// when the runner closes runs to its end on its thread and its result is dropped. The runner
 /// is used from one thread, as the loop it owns.</para>
