@@ -150,8 +150,15 @@ public class LoopTask : Future
     /// <summary>The task's name: asyncio's <c>get_name()</c>/<c>set_name()</c>; <c>Task-N</c> unless given.</summary>
     public string Name
     {
-        get => TaskRare.Name ??= "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        set => TaskRare.Name = value ?? throw new ArgumentNullException(nameof(value));
+        // Not cached in the side object: a read from another thread (a dump, a log line) must
+        // not allocate loop-thread state.
+        get => _taskRare?.Name ?? "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Loop.CheckThread("Name");
+            TaskRare.Name = value;
+        }
     }
 
     /// <summary>The loop time at which the task last suspended, in debug mode (for task dumps).</summary>
@@ -195,10 +202,10 @@ public class LoopTask : Future
     /// </remarks>
     public override bool Cancel(string? message = null)
     {
+        Loop.CheckThread("Cancel"); // first: even a done task's "observed" mark is loop-thread state
         MarkObserved(); // asyncio: cancel() silences "exception was never retrieved", even when done
         if (Done)
             return false;
-        Loop.CheckThread("Cancel");
         _cancelRequests++;
         if (_waiter is not null && _waiter.Cancel(message))
         {
@@ -223,6 +230,7 @@ public class LoopTask : Future
     /// </remarks>
     public int Uncancel()
     {
+        Loop.CheckThread(nameof(Uncancel));
         if (_cancelRequests > 0)
         {
             _cancelRequests--;
