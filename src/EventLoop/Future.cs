@@ -24,8 +24,12 @@ public enum FutureState
 /// order they were added, never inline: the code that completes a Future keeps running to its
 /// end before anything waiting on it does. Awaiting a pending Future suspends the awaiting task
 /// until one iteration after the Future completes; awaiting a done one does not suspend.</para>
-/// <para>Not thread-safe, as asyncio's: complete it from the loop's thread (other threads use
-/// <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).</para>
+/// <para>Not thread-safe, as asyncio's: complete it, cancel it and add or remove callbacks from
+/// the loop's thread (other threads use <see cref="EventLoop.CallSoonThreadsafe(Action)"/>).
+/// While the loop runs, each of these called from another thread throws
+/// <see cref="InvalidOperationException"/> before it changes anything. The queries
+/// (<see cref="Done"/>, <see cref="Cancelled"/>, <see cref="State"/>, <see cref="Result"/>,
+/// <see cref="Exception"/>) may be read from any thread: they return a snapshot.</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public abstract class Future : IAwaitTarget
@@ -169,6 +173,7 @@ public abstract class Future : IAwaitTarget
     public virtual void SetException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        Loop.CheckThread(nameof(SetException));
         SetExceptionCore(exception);
     }
 
@@ -181,6 +186,8 @@ public abstract class Future : IAwaitTarget
     /// </remarks>
     public virtual bool Cancel(string? message = null)
     {
+        // Check first: even a done Future's "observed" mark is state another thread must not write.
+        Loop.CheckThread(nameof(Cancel));
         _exceptionUnobserved = false;
         return CancelCore(message);
     }
@@ -203,6 +210,7 @@ public abstract class Future : IAwaitTarget
     public int RemoveDoneCallback(Action<Future> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        Loop.CheckThread(nameof(RemoveDoneCallback));
         return RemoveCallbacks(callback);
     }
 
@@ -327,6 +335,13 @@ public abstract class Future : IAwaitTarget
         observer.FutureCompleted(this);
     }
 
+    /// <summary>Cancels the Future unless it is done: what a fired <see cref="CancellationToken"/> does to the Future a wait is suspended on (loop thread).</summary>
+    internal virtual void CancelIfPending()
+    {
+        if (_state == FutureState.Pending)
+            Cancel();
+    }
+
     /// <summary>Hook for futures that hold a resource to release when cancelled (a sleep's timer).</summary>
     private protected virtual void OnCancelled()
     {
@@ -375,6 +390,9 @@ public abstract class Future : IAwaitTarget
             Loop.EnqueueReady(in item);
             return;
         }
+        // The callback list is loop-thread state: a foreign add raced the loop's completion and
+        // lost callbacks (half of 400,000) or tore the list under the reporter.
+        Loop.CheckThread("AddDoneCallback");
         if (!HasFirst && More is not { Count: > 0 })
             First = item;
         else

@@ -40,8 +40,8 @@ public class Future<T> : Future, IFuture<T>
     /// </remarks>
     public void SetResult(T result)
     {
-        ThrowIfAlreadyDone();
         Loop.CheckThread("SetResult");
+        ThrowIfAlreadyDone();
         _result = result;
         FinishCore();
     }

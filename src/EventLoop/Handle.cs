@@ -43,22 +43,32 @@ public class Handle
     public bool Cancelled => ReferenceEquals(_callback, s_cancelled);
 
     /// <summary>Cancels the callback: if it has not run yet, it never will. Idempotent.</summary>
-    /// <remarks>asyncio: <c>handle.cancel()</c>.</remarks>
+    /// <remarks>
+    /// <para>asyncio: <c>handle.cancel()</c>.</para>
+    /// <para>Differs from asyncio: safe from any thread (a handle of
+    /// <see cref="EventLoop.CallSoonThreadsafe(Action)"/> is usually cancelled by the thread that
+    /// scheduled it). Cancelled while the loop is about to run it, the callback runs once or
+    /// not at all, never with its state gone. <see cref="TimerHandle.Cancel"/> is loop-thread only.</para>
+    /// </remarks>
     public virtual void Cancel()
     {
-        // Drop the references at once, as asyncio does, so that they can be collected.
+        // Drop the references at once, as asyncio does, so that they can be collected. The
+        // callback goes first and the state is released after it: Run reads them in the
+        // opposite order, so it never sees a live callback with its state already dropped.
         _callback = s_cancelled;
-        _state = null;
+        Volatile.Write(ref _state, null);
     }
 
     internal void Run()
     {
+        // State first (acquire), then the callback: see Cancel for the race this closes.
+        var state = Volatile.Read(ref _state);
         var callback = _callback;
         // A plain Action is called directly rather than through an invoker: one delegate call.
         if (callback is null)
-            Unsafe.As<Action>(_state!)();
+            Unsafe.As<Action>(state!)();
         else
-            callback(_state);
+            callback(state);
     }
 
     /// <summary>The callback as asyncio's repr shows it, for example <c>say()</c>.</summary>

@@ -168,8 +168,15 @@ public class LoopTask : Future
     /// <summary>The task's name: asyncio's <c>get_name()</c>/<c>set_name()</c>; <c>Task-N</c> unless given.</summary>
     public string Name
     {
-        get => TaskRare.Name ??= "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        set => TaskRare.Name = value ?? throw new ArgumentNullException(nameof(value));
+        // Not cached in the side object: a read from another thread (a dump, a log line) must
+        // not allocate loop-thread state.
+        get => _taskRare?.Name ?? "Task-" + _number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Loop.CheckThread("Name");
+            TaskRare.Name = value;
+        }
     }
 
     /// <summary>The loop time at which the task last suspended, in debug mode (for task dumps).</summary>
@@ -228,10 +235,10 @@ public class LoopTask : Future
     /// </remarks>
     public override bool Cancel(string? message = null)
     {
+        Loop.CheckThread("Cancel"); // first: even a done task's "observed" mark is loop-thread state
         MarkObserved(); // asyncio: cancel() silences "exception was never retrieved", even when done
         if (Done)
             return false;
-        Loop.CheckThread("Cancel");
         _cancelRequests++;
         // Tasks that await each other in a cycle cancel each other without end: as asyncio
         // raises RecursionError out of cancel(), throw InsufficientExecutionStackException
@@ -260,6 +267,7 @@ public class LoopTask : Future
     /// </remarks>
     public int Uncancel()
     {
+        Loop.CheckThread(nameof(Uncancel));
         if (_cancelRequests > 0)
         {
             _cancelRequests--;

@@ -36,8 +36,8 @@ public class LineWaitTests : LoopTest
         var loop = NewLoop();
         var lk = new AsyncLock();
         var sem = new AsyncSemaphore(1);
-        Func<ValueTask<bool>> acquire = semaphore ? sem.AcquireAsync : lk.AcquireAsync;
-        Func<ValueTask<LockReleaser>> lockAsync = semaphore ? sem.LockAsync : lk.LockAsync;
+        Func<ValueTask<bool>> acquire = semaphore ? () => sem.AcquireAsync() : () => lk.AcquireAsync();
+        Func<ValueTask<LockReleaser>> lockAsync = semaphore ? () => sem.LockAsync() : () => lk.LockAsync();
         Action release = semaphore ? sem.Release : lk.Release;
         // Two tasks take it in turn: each release wakes the other, whose acquire waited, and
         // the releaser's next acquire queues behind it.

@@ -17,12 +17,14 @@ internal interface IWaitLine
 internal static class LineWaiter
 {
     /// <summary>Queues a wait in <paramref name="line"/>; the ValueTask returns <paramref name="result"/> once woken, or throws the wait's error.</summary>
-    /// <remarks>A primitive bound to another loop (or used outside one) throws at the <c>await</c>, as the coroutine it is in asyncio would.</remarks>
-    public static ValueTask<TResult> Wait<TResult>(ref EventLoop? bound, IWaitLine line, TResult result)
+    /// <remarks>A primitive bound to another loop (or used outside one) throws at the <c>await</c>, as the coroutine it is in asyncio would; a token already cancelled cancels the wait before it queues.</remarks>
+    public static ValueTask<TResult> Wait<TResult>(ref EventLoop? bound, IWaitLine line, TResult result, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<TResult>(cancellationToken);
         if (!LoopBinding.TryGet(ref bound, line, out var loop, out var error))
             return ValueTask.FromException<TResult>(error);
-        return new ValueTask<TResult>(new LineWaiter<TResult>(loop, line, result), 0);
+        return new ValueTask<TResult>(new LineWaiter<TResult>(loop, line, result, cancellationToken), 0);
     }
 }
 
@@ -40,12 +42,13 @@ internal sealed class LineWaiter<TResult> : ValueTaskWaiter<TResult>
     private readonly IWaitLine _line;
 
     /// <summary>Queues a waiter in <paramref name="line"/> and awaits it; the ValueTask returns <paramref name="result"/> once woken.</summary>
-    public LineWaiter(EventLoop loop, IWaitLine line, TResult result) : base(loop)
+    public LineWaiter(EventLoop loop, IWaitLine line, TResult result, CancellationToken cancellationToken) : base(loop)
     {
         _line = line;
         ResultSlot = result; // what the wait returns once woken, kept where the result goes
         line.Waiters.Enqueue(this);
         Await(this);
+        CancelWhen(cancellationToken);
     }
 
     protected override void Resume()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
 
@@ -29,7 +30,9 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
     // The ValueTask's result once completed; before that, the subclass's to use (a queue
     // putter keeps its item here until it is put), so that a waiter holds one TResult, not two.
     private TResult _result = default!;
-    private Exception? _error;
+    // Before completion, the registration of a token that can fire (boxed: only such waits pay
+    // for it); after, the error, if any. One field for both keeps a queue's waiter at 136 bytes.
+    private object? _errorOrToken;
     // The caller's await: its continuation, and the context to run it in (null: inline).
     private Action<object?>? _continuation;
     private object? _continuationState;
@@ -47,6 +50,21 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
     /// <summary>What <c>await future</c> does, with <see cref="Resume"/> as the continuation: inside a task of this loop, the task waits on <paramref name="future"/> (so cancelling the task cancels it).</summary>
     protected void Await(Future<bool> future) => future.OnAwait(this);
 
+    /// <summary>Makes <paramref name="token"/> cancel this wait (see <see cref="TokenCancellation"/>); nothing when it cannot fire.</summary>
+    protected void CancelWhen(CancellationToken token)
+    {
+        if (token.CanBeCanceled)
+            _errorOrToken = new ArmedToken { Registration = TokenCancellation.Register(this, token) };
+    }
+
+    private sealed class ArmedToken
+    {
+        public CancellationTokenRegistration Registration;
+    }
+
+    // Meaningful once completed: null or the Exception.
+    private Exception? Error => Unsafe.As<Exception?>(_errorOrToken);
+
     /// <summary>The result slot, for the subclass to use until the waiter completes.</summary>
     protected ref TResult ResultSlot => ref _result;
 
@@ -62,7 +80,11 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
 
     private void Complete(Exception? error)
     {
-        _error = error;
+        // Unregister rather than Dispose: a token firing on another thread right now only posts a
+        // cancellation, which finds this wait done; the loop thread must not wait for it.
+        if (_errorOrToken is ArmedToken armed)
+            armed.Registration.Unregister();
+        _errorOrToken = error;
         _completed = true;
         if (_continuation is null)
             return; // not awaited yet: the caller finds the ValueTask completed
@@ -86,7 +108,7 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
     {
         if (!_completed)
             return ValueTaskSourceStatus.Pending;
-        return _error switch
+        return Error switch
         {
             null => ValueTaskSourceStatus.Succeeded,
             OperationCanceledException => ValueTaskSourceStatus.Canceled,
@@ -103,15 +125,15 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
         if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
             _continuationContext = SynchronizationContext.Current;
         if (_completed)
-            Complete(_error); // completed in between (only when awaited from another thread)
+            Complete(Error); // completed in between (only when awaited from another thread)
     }
 
     public TResult GetResult(short token)
     {
         if (!_completed)
             throw new InvalidOperationException($"The ValueTask of a wait on {Owner} has not completed yet.");
-        if (_error is not null)
-            ExceptionDispatchInfo.Throw(_error);
+        if (Error is { } error)
+            ExceptionDispatchInfo.Throw(error);
         var result = _result;
         _result = default!;
         return result;

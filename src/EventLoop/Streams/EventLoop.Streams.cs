@@ -41,13 +41,26 @@ public sealed partial class EventLoop
     /// No socket is left open on failure. Cancelling the task aborts the resolution or the
     /// connection at once (the await throws <see cref="CancelledError"/>).</para>
     /// </remarks>
-    public async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(string host, int port, int limit = LoopStreamReader.DefaultLimit)
+    /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
+    /// <param name="port">The TCP port (0 for a server: any free port).</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
+    public Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(string host, int port, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        CheckLimit(limit);
         CheckClosed();
         CheckThread(nameof(OpenConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
+        return OpenConnectionCoreAsync(host, port, limit, cancellationToken);
+    }
+
+    private async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionCoreAsync(string host, int port, int limit, CancellationToken cancellationToken)
+    {
         IPAddress[] addresses;
         if (IPAddress.TryParse(host, out var literal))
         {
@@ -55,8 +68,7 @@ public sealed partial class EventLoop
         }
         else
         {
-            var resolving = new CancellationTokenSource();
-            addresses = await WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);
+            addresses = await ResolveAsync(host, cancellationToken);
         }
         Exception? first = null;
         foreach (var address in addresses)
@@ -65,7 +77,7 @@ public sealed partial class EventLoop
             OpenTransportCount++;
             try
             {
-                await ConnectAsync(socket, new IPEndPoint(address, port));
+                await ConnectAsync(socket, new IPEndPoint(address, port), cancellationToken);
             }
             catch (Exception exception)
             {
@@ -84,16 +96,27 @@ public sealed partial class EventLoop
 
     /// <summary>Opens a Unix domain socket connection and returns its reader and writer: asyncio's <c>await asyncio.open_unix_connection(path)</c>.</summary>
     /// <remarks>asyncio: <c>asyncio.open_unix_connection(path, limit=limit)</c>; errors as <see cref="OpenConnectionAsync"/> (a missing path is <see cref="SocketError.AddressNotAvailable"/> or similar).</remarks>
-    public async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionAsync(string path, int limit = LoopStreamReader.DefaultLimit)
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    public Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionAsync(string path, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckLimit(limit);
         CheckClosed();
         CheckThread(nameof(OpenUnixConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
+        return OpenUnixConnectionCoreAsync(path, limit, cancellationToken);
+    }
+
+    private async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(string path, int limit, CancellationToken cancellationToken)
+    {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         OpenTransportCount++;
         try
         {
-            await ConnectAsync(socket, new UnixDomainSocketEndPoint(path));
+            await ConnectAsync(socket, new UnixDomainSocketEndPoint(path), cancellationToken);
         }
         catch
         {
@@ -105,10 +128,28 @@ public sealed partial class EventLoop
         return WrapSocket(socket, limit);
     }
 
-    private async Task ConnectAsync(Socket socket, EndPoint endPoint)
+    private async Task ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
     {
         var connecting = new CancellationTokenSource();
-        await WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
+        var connected = WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
+        using var registration = TokenCancellation.Register(connected, cancellationToken);
+        await connected;
+    }
+
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        var resolving = new CancellationTokenSource();
+        var resolved = WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);
+        using var registration = TokenCancellation.Register(resolved, cancellationToken);
+        return await resolved;
+    }
+
+    // asyncio checks the limit in StreamReader(), after the connection exists; here before
+    // anything is opened, with the same message.
+    private static void CheckLimit(int limit)
+    {
+        if (limit <= 0)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "Limit cannot be <= 0");
     }
 
     private (LoopStreamReader, LoopStreamWriter) WrapSocket(Socket socket, int limit)
@@ -129,23 +170,35 @@ public sealed partial class EventLoop
     /// <see cref="SocketException"/> of .NET (<see cref="SocketError.AddressAlreadyInUse"/>, ...);
     /// no socket stays open on failure. The server serves at once; see <see cref="Server"/>.</para>
     /// </remarks>
-    public async Task<Server> StartServerAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100)
+    /// <param name="handler">Runs as a new task for each accepted connection.</param>
+    /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
+    /// <param name="port">The TCP port (0 for a server: any free port).</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
+    /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
+    public Task<Server> StartServerAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        CheckLimit(limit);
         CheckClosed();
         CheckThread(nameof(StartServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        return StartServerCoreAsync(handler, host, port, limit, backlog, cancellationToken);
+    }
+
+    private async Task<Server> StartServerCoreAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, CancellationToken cancellationToken)
+    {
         IPAddress[] addresses;
         if (string.IsNullOrEmpty(host))
             addresses = Socket.OSSupportsIPv6 ? [IPAddress.Any, IPAddress.IPv6Any] : [IPAddress.Any];
         else if (IPAddress.TryParse(host, out var literal))
             addresses = [literal];
         else
-        {
-            var resolving = new CancellationTokenSource();
-            addresses = await WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);
-        }
+            addresses = await ResolveAsync(host, cancellationToken);
         var sockets = new List<Socket>();
         try
         {
@@ -183,12 +236,20 @@ public sealed partial class EventLoop
     /// at <paramref name="path"/> is not removed first (.NET cannot tell a socket file from a
     /// regular one), so the bind fails with <see cref="SocketError.AddressAlreadyInUse"/>.
     /// </remarks>
-    public Task<Server> StartUnixServerAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string path, int limit = LoopStreamReader.DefaultLimit, int backlog = 100)
+    /// <param name="handler">Runs as a new task for each accepted connection.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
+    public Task<Server> StartUnixServerAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string path, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckLimit(limit);
         CheckClosed();
         CheckThread(nameof(StartUnixServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         OpenTransportCount++;
         try

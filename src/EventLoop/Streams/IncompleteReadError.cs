@@ -4,7 +4,7 @@ namespace Asyncio;
 /// <remarks>
 /// <para>asyncio: <c>asyncio.IncompleteReadError</c>, an <c>EOFError</c>; here an
 /// <see cref="EndOfStreamException"/>. Thrown by <see cref="LoopStreamReader.ReadExactlyAsync"/>
-/// and <see cref="LoopStreamReader.ReadUntilAsync(byte[])"/>.</para>
+/// and <see cref="LoopStreamReader.ReadUntilAsync(byte[], CancellationToken)"/>.</para>
 /// </remarks>
 public class IncompleteReadError : EndOfStreamException
 {

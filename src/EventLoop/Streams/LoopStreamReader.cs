@@ -6,7 +6,10 @@ namespace Asyncio;
 /// <remarks>
 /// <para>asyncio: <c>asyncio.StreamReader</c>, made by <see cref="EventLoop.OpenConnectionAsync"/>,
 /// <see cref="EventLoop.StartServerAsync"/> and the subprocess pipes.</para>
-/// <para>Loop-affine, not thread-safe. One coroutine at a time may wait for data: a second gets
+/// <para>Loop-affine, not thread-safe: while its loop runs, every method called from another
+/// thread throws <see cref="InvalidOperationException"/> before the buffer, the EOF mark or a
+/// waiting read changes (other threads feed it through
+/// <see cref="EventLoop.CallSoonThreadsafe(Action)"/>). One coroutine at a time may wait for data: a second gets
 /// <see cref="InvalidOperationException"/>, as asyncio's <c>RuntimeError</c>. Flow control as
 /// asyncio's: when more than twice <see cref="Limit"/> bytes are buffered the transport stops
 /// reading, and resumes once the buffer is back to <see cref="Limit"/> or less. Cancelling a task
@@ -45,7 +48,7 @@ public sealed class LoopStreamReader
         _loop = loop ?? EventLoop.RunningLoop;
     }
 
-    /// <summary>The largest line or chunk <see cref="ReadUntilAsync(byte[])"/> accepts, and the flow-control unit: asyncio's <c>_limit</c>.</summary>
+    /// <summary>The largest line or chunk <see cref="ReadUntilAsync(byte[], CancellationToken)"/> accepts, and the flow-control unit: asyncio's <c>_limit</c>.</summary>
     public int Limit { get; }
 
     /// <summary>Whether the buffer is empty and EOF was fed: asyncio's <c>reader.at_eof()</c>.</summary>
@@ -64,6 +67,7 @@ public sealed class LoopStreamReader
     public void SetException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        CheckThread(nameof(SetException));
         _exception = exception;
         var waiter = _waiter;
         if (waiter is not null)
@@ -78,6 +82,8 @@ public sealed class LoopStreamReader
     /// <exception cref="InvalidOperationException">EOF was already fed ("feed_data after feed_eof").</exception>
     public void FeedData(ReadOnlySpan<byte> data)
     {
+        // Check first: a refused feed must neither buffer the bytes nor consume the waiting read.
+        CheckThread(nameof(FeedData));
         if (_eof)
             throw new InvalidOperationException("feed_data after feed_eof");
         if (data.IsEmpty)
@@ -94,6 +100,7 @@ public sealed class LoopStreamReader
     /// <summary>Marks the end of the stream and wakes a waiting read: asyncio's <c>reader.feed_eof()</c>.</summary>
     public void FeedEof()
     {
+        CheckThread(nameof(FeedEof));
         _eof = true;
         WakeUpWaiter();
     }
@@ -107,7 +114,15 @@ public sealed class LoopStreamReader
     /// asyncio: <c>reader.read(n)</c>. Waits only when the buffer is empty and EOF has not been
     /// fed; returns what is buffered, at most <paramref name="n"/> bytes; an empty array at EOF.
     /// </remarks>
-    public async Task<byte[]> ReadAsync(int n = -1)
+    /// <param name="n">The number of bytes.</param>
+    /// <param name="cancellationToken">Ends a wait for data with <see cref="OperationCanceledException"/> when it fires, from any thread; no buffered byte is lost. Not looked at when the call does not wait.</param>
+    public Task<byte[]> ReadAsync(int n = -1, CancellationToken cancellationToken = default)
+    {
+        CheckThread(nameof(ReadAsync));
+        return ReadCoreAsync(n, cancellationToken);
+    }
+
+    private async Task<byte[]> ReadCoreAsync(int n, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         if (n == 0)
@@ -119,7 +134,7 @@ public sealed class LoopStreamReader
             int total = 0;
             while (true)
             {
-                var block = await ReadAsync(Limit);
+                var block = await ReadCoreAsync(Limit, cancellationToken);
                 if (block.Length == 0)
                     break;
                 all.Add(block);
@@ -135,7 +150,7 @@ public sealed class LoopStreamReader
             return joined;
         }
         if (_count == 0 && !_eof)
-            await WaitForDataAsync("read");
+            await WaitForDataAsync("read", cancellationToken);
         var data = Take(Math.Min(n, _count));
         MaybeResumeTransport();
         return data;
@@ -147,11 +162,18 @@ public sealed class LoopStreamReader
     /// <see cref="ArgumentException"/> (Python's <c>ValueError</c>) and is dropped from the
     /// buffer (up to and including its <c>\n</c>, when it arrived).
     /// </remarks>
-    public async Task<byte[]> ReadLineAsync()
+    /// <param name="cancellationToken">Ends a wait for data with <see cref="OperationCanceledException"/> when it fires, from any thread; no buffered byte is lost. Not looked at when the call does not wait.</param>
+    public Task<byte[]> ReadLineAsync(CancellationToken cancellationToken = default)
+    {
+        CheckThread(nameof(ReadLineAsync));
+        return ReadLineCoreAsync(cancellationToken);
+    }
+
+    private async Task<byte[]> ReadLineCoreAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await ReadUntilAsync(s_newline);
+            return await ReadUntilCoreAsync(s_newline, cancellationToken);
         }
         catch (IncompleteReadError e)
         {
@@ -174,7 +196,15 @@ public sealed class LoopStreamReader
     /// <see cref="IncompleteReadError"/> with the bytes that did arrive (they leave the buffer).
     /// A negative <paramref name="n"/> throws <see cref="ArgumentOutOfRangeException"/>.
     /// </remarks>
-    public async Task<byte[]> ReadExactlyAsync(int n)
+    /// <param name="n">The number of bytes.</param>
+    /// <param name="cancellationToken">Ends a wait for data with <see cref="OperationCanceledException"/> when it fires, from any thread; no buffered byte is lost. Not looked at when the call does not wait.</param>
+    public Task<byte[]> ReadExactlyAsync(int n, CancellationToken cancellationToken = default)
+    {
+        CheckThread(nameof(ReadExactlyAsync));
+        return ReadExactlyCoreAsync(n, cancellationToken);
+    }
+
+    private async Task<byte[]> ReadExactlyCoreAsync(int n, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         if (n < 0)
@@ -185,7 +215,7 @@ public sealed class LoopStreamReader
         {
             if (_eof)
                 throw new IncompleteReadError(Take(_count), n);
-            await WaitForDataAsync("readexactly");
+            await WaitForDataAsync("readexactly", cancellationToken);
         }
         var data = Take(n);
         MaybeResumeTransport();
@@ -200,12 +230,20 @@ public sealed class LoopStreamReader
     /// is not within <see cref="Limit"/> bytes, throws <see cref="LimitOverrunError"/> and leaves
     /// the bytes in the buffer. An empty separator throws <see cref="ArgumentException"/>.</para>
     /// </remarks>
-    public async Task<byte[]> ReadUntilAsync(byte[] separator)
+    /// <param name="separator">The bytes that end the chunk; not empty.</param>
+    /// <param name="cancellationToken">Ends a wait for data with <see cref="OperationCanceledException"/> when it fires, from any thread; no buffered byte is lost. Not looked at when the call does not wait.</param>
+    public Task<byte[]> ReadUntilAsync(byte[] separator, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(separator);
-        int separatorLength = separator.Length;
-        if (separatorLength == 0)
+        if (separator.Length == 0)
             throw new ArgumentException("Separator should be at least one-byte string", nameof(separator));
+        CheckThread(nameof(ReadUntilAsync));
+        return ReadUntilCoreAsync(separator, cancellationToken);
+    }
+
+    private async Task<byte[]> ReadUntilCoreAsync(byte[] separator, CancellationToken cancellationToken)
+    {
+        int separatorLength = separator.Length;
         ThrowIfFailed();
         int offset = 0;
         int found;
@@ -225,7 +263,7 @@ public sealed class LoopStreamReader
             }
             if (_eof)
                 throw new IncompleteReadError(Take(_count), null);
-            await WaitForDataAsync("readuntil");
+            await WaitForDataAsync("readuntil", cancellationToken);
         }
         if (found > Limit)
             throw new LimitOverrunError("Separator is found, but chunk is longer than limit", found);
@@ -235,8 +273,13 @@ public sealed class LoopStreamReader
     }
 
     /// <summary>Reads up to and including the first <c>\n</c>: asyncio's <c>await reader.readuntil()</c>.</summary>
-    /// <remarks>asyncio: <c>reader.readuntil()</c>; see <see cref="ReadUntilAsync(byte[])"/>.</remarks>
+    /// <remarks>asyncio: <c>reader.readuntil()</c>; see <see cref="ReadUntilAsync(byte[], CancellationToken)"/>.</remarks>
     public Task<byte[]> ReadUntilAsync() => ReadUntilAsync(s_newline);
+
+    /// <summary>Reads up to and including the first <c>\n</c>: asyncio's <c>await reader.readuntil()</c>, with a token.</summary>
+    /// <remarks>asyncio: <c>reader.readuntil()</c>; see <see cref="ReadUntilAsync(byte[], CancellationToken)"/>.</remarks>
+    /// <param name="cancellationToken">Ends a wait for data with <see cref="OperationCanceledException"/> when it fires, from any thread; no buffered byte is lost. Not looked at when the call does not wait.</param>
+    public Task<byte[]> ReadUntilAsync(CancellationToken cancellationToken) => ReadUntilAsync(s_newline, cancellationToken);
 
     /// <summary>asyncio's repr: <c>&lt;LoopStreamReader 5 bytes eof&gt;</c>.</summary>
     public override string ToString()
@@ -259,6 +302,9 @@ public sealed class LoopStreamReader
 
     // ---- internals -------------------------------------------------------------------------------
 
+    // While the loop the reader belongs to runs, only its thread may touch the buffer.
+    private void CheckThread(string operation) => _loop?.CheckThread(operation);
+
     private void ThrowIfFailed()
     {
         if (_exception is not null)
@@ -266,8 +312,9 @@ public sealed class LoopStreamReader
     }
 
     /// <summary>asyncio's <c>_wait_for_data</c>: wait until data or EOF is fed, resuming a paused transport first.</summary>
-    private async Task WaitForDataAsync(string functionName)
+    private async Task WaitForDataAsync(string functionName, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_waiter is not null)
             throw new InvalidOperationException($"{functionName}() called while another coroutine is already waiting for incoming data");
         // asyncio: a paused transport with a short buffer would otherwise never be resumed.
@@ -279,6 +326,7 @@ public sealed class LoopStreamReader
         var loop = _loop ?? LoopBinding.Get(ref _loop, this);
         var waiter = loop.CreateFuture<bool>();
         _waiter = waiter;
+        using var registration = TokenCancellation.Register(waiter, cancellationToken);
         try
         {
             await waiter;

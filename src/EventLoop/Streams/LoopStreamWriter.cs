@@ -8,7 +8,9 @@ namespace Asyncio;
 /// transport's buffer, which sends them in order. Once more than the high-water mark (64 KiB by
 /// default) is buffered, <see cref="DrainAsync"/> waits until the buffer is down to the low-water
 /// mark (16 KiB), as asyncio's <c>FlowControlMixin</c>: write, then <c>await DrainAsync()</c>.</para>
-/// <para>Loop-affine, not thread-safe. Differs from asyncio: errors are the
+/// <para>Loop-affine, not thread-safe: while its loop runs, every method called from another
+/// thread throws <see cref="InvalidOperationException"/> before anything is buffered or
+/// closed. Differs from asyncio: errors are the
 /// <see cref="System.Net.Sockets.SocketException"/> the socket reported; asyncio's
 /// <c>ConnectionResetError('Connection lost')</c> is a SocketException with
 /// <see cref="System.Net.Sockets.SocketError.ConnectionReset"/>. Writes after <see cref="Close"/> are dropped.</para>
@@ -46,11 +48,19 @@ public sealed class LoopStreamWriter
     }
 
     /// <summary>Queues each buffer in turn (no separator is added): asyncio's <c>writer.writelines(data)</c>.</summary>
+    /// <remarks>asyncio: <c>writer.writelines(data)</c>. Check first: a <see langword="null"/> buffer anywhere in <paramref name="data"/> throws before any buffer is queued.</remarks>
     public void WriteLines(IEnumerable<byte[]> data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        foreach (var chunk in data)
-            Write(chunk);
+        _transport.Loop.CheckThread(nameof(WriteLines));
+        var chunks = data.ToArray();
+        foreach (var chunk in chunks)
+        {
+            if (chunk is null)
+                throw new ArgumentException("A buffer in data is null.", nameof(data));
+        }
+        foreach (var chunk in chunks)
+            _transport.Write(chunk);
     }
 
     /// <summary>Closes the sending side once the buffer is sent; reading goes on: asyncio's <c>writer.write_eof()</c>.</summary>
@@ -68,7 +78,12 @@ public sealed class LoopStreamWriter
 
     /// <summary>Sets the high- and low-water marks of flow control: asyncio's <c>transport.set_write_buffer_limits(high, low)</c>.</summary>
     /// <remarks>asyncio: defaults 64 KiB and a quarter of the high mark; high below low throws <see cref="ArgumentException"/>.</remarks>
-    public void SetWriteBufferLimits(int? high = null, int? low = null) => _transport.SetWriteBufferLimits(high, low);
+    /// <exception cref="ArgumentException">The marks are negative, high is below low, or the default high (4 × low) would not fit an <see cref="int"/>; nothing changes.</exception>
+    public void SetWriteBufferLimits(int? high = null, int? low = null)
+    {
+        _transport.Loop.CheckThread(nameof(SetWriteBufferLimits));
+        _transport.SetWriteBufferLimits(high, low);
+    }
 
     /// <summary>The (low, high) water marks: asyncio's <c>transport.get_write_buffer_limits()</c>.</summary>
     public (int Low, int High) GetWriteBufferLimits() => (_transport.LowWater, _transport.HighWater);
@@ -80,15 +95,17 @@ public sealed class LoopStreamWriter
     /// (<c>ConnectionReset</c>) once the connection is lost. Cancelling the waiting task cancels
     /// only the wait.
     /// </remarks>
-    public Task DrainAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the buffer is untouched. Not looked at when the call does not wait.</param>
+    public Task DrainAsync(CancellationToken cancellationToken = default)
     {
         var transport = _transport;
+        transport.Loop.CheckThread(nameof(DrainAsync));
         if (_reader?.Exception() is null && !transport.IsClosing && !transport.WritePaused)
             return Task.CompletedTask;
-        return DrainSlowAsync();
+        return DrainSlowAsync(cancellationToken);
     }
 
-    private async Task DrainSlowAsync()
+    private async Task DrainSlowAsync(CancellationToken cancellationToken)
     {
         if (_reader?.Exception() is { } exception)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
@@ -98,7 +115,7 @@ public sealed class LoopStreamWriter
             // drain below raises instead of waiting forever.
             await _transport.Loop.Sleep(0);
         }
-        await _transport.DrainHelperAsync();
+        await _transport.DrainHelperAsync(cancellationToken);
     }
 
     /// <summary>Closes the connection once the buffer is sent: asyncio's <c>writer.close()</c>.</summary>
@@ -121,7 +138,23 @@ public sealed class LoopStreamWriter
 
     /// <summary>Waits until the connection is closed: asyncio's <c>await writer.wait_closed()</c>.</summary>
     /// <remarks>asyncio: <c>writer.wait_closed()</c>. Throws the error that broke the connection, if any.</remarks>
-    public async Task WaitClosedAsync() => await _transport.ClosedFuture;
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the connection is left as it is.</param>
+    public Task WaitClosedAsync(CancellationToken cancellationToken = default)
+    {
+        _transport.Loop.CheckThread(nameof(WaitClosedAsync));
+        var closed = _transport.ClosedFuture;
+        if (closed.Done || !cancellationToken.CanBeCanceled)
+            return WaitClosedCoreAsync(closed);
+        return WaitClosedCoreAsync(_transport.Loop.Shield(closed), cancellationToken);
+    }
+
+    private static async Task WaitClosedCoreAsync(Future closed) => await closed;
+
+    private static async Task WaitClosedCoreAsync(Future shielded, CancellationToken cancellationToken)
+    {
+        using var registration = Internal.TokenCancellation.Register(shielded, cancellationToken);
+        await shielded;
+    }
 
     /// <summary>Information about the connection: asyncio's <c>writer.get_extra_info(name, default=None)</c>.</summary>
     /// <remarks>
@@ -134,6 +167,7 @@ public sealed class LoopStreamWriter
     public object? GetExtraInfo(string name, object? defaultValue = null)
     {
         ArgumentNullException.ThrowIfNull(name);
+        _transport.Loop.CheckThread(nameof(GetExtraInfo));
         return _transport.GetExtraInfo(name) ?? defaultValue;
     }
 

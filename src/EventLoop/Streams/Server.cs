@@ -12,6 +12,8 @@ namespace Asyncio;
 /// <para>As in 3.12, <see cref="Close"/> stops listening but leaves accepted connections open,
 /// and <see cref="WaitClosedAsync"/> waits until they are all closed too; 3.13's
 /// <see cref="CloseClients"/> and <see cref="AbortClients"/> close them.</para>
+/// <para>Loop-affine, not thread-safe: while its loop runs, every method called from another
+/// thread throws <see cref="InvalidOperationException"/> before anything is closed or started.</para>
 /// </remarks>
 public sealed class Server : IAsyncDisposable
 {
@@ -53,8 +55,12 @@ public sealed class Server : IAsyncDisposable
     }
 
     /// <summary>Starts accepting if not already (it starts at creation): asyncio's <c>await server.start_serving()</c>.</summary>
-    public Task StartServingAsync()
+    /// <param name="cancellationToken">Not looked at: starting never waits. Present so that every wait of the library takes one.</param>
+    public Task StartServingAsync(CancellationToken cancellationToken = default)
     {
+        Loop.CheckThread(nameof(StartServingAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled(cancellationToken);
         BeginAccepting();
         return Task.CompletedTask;
     }
@@ -166,6 +172,7 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Closes every accepted connection, after what each has buffered is sent: asyncio 3.13's <c>server.close_clients()</c>.</summary>
     public void CloseClients()
     {
+        Loop.CheckThread(nameof(CloseClients));
         foreach (var client in _clients.ToArray())
             client.Close();
     }
@@ -173,19 +180,37 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Closes every accepted connection at once: asyncio 3.13's <c>server.abort_clients()</c>.</summary>
     public void AbortClients()
     {
+        Loop.CheckThread(nameof(AbortClients));
         foreach (var client in _clients.ToArray())
             client.Abort();
     }
 
     /// <summary>Waits until the server is closed and every accepted connection with it: asyncio's <c>await server.wait_closed()</c>.</summary>
     /// <remarks>asyncio: <c>server.wait_closed()</c> (3.12.1 and later: returns at once only when already fully closed).</remarks>
-    public async Task WaitClosedAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the server is left as it is.</param>
+    public Task WaitClosedAsync(CancellationToken cancellationToken = default)
+    {
+        Loop.CheckThread(nameof(WaitClosedAsync));
+        return WaitClosedCoreAsync(cancellationToken);
+    }
+
+    private async Task WaitClosedCoreAsync(CancellationToken cancellationToken)
     {
         if (_waiters is null)
             return;
+        cancellationToken.ThrowIfCancellationRequested();
         var waiter = Loop.CreateFuture<bool>();
         _waiters.Add(waiter);
-        await waiter;
+        using var registration = Internal.TokenCancellation.Register(waiter, cancellationToken);
+        try
+        {
+            await waiter;
+        }
+        finally
+        {
+            // A cancelled wait leaves no Future behind in the list.
+            _waiters?.Remove(waiter);
+        }
     }
 
     /// <summary>Serves until cancelled; cancellation closes the server and waits for it: asyncio's <c>await server.serve_forever()</c>.</summary>
@@ -193,8 +218,16 @@ public sealed class Server : IAsyncDisposable
     /// asyncio: <c>server.serve_forever()</c>. Throws <see cref="InvalidOperationException"/>
     /// when another call is already serving forever, or when the server is closed.
     /// </remarks>
-    public async Task ServeForeverAsync()
+    /// <param name="cancellationToken">Cancels the serving as cancelling the task would: the server closes, its connections are waited for, then <see cref="OperationCanceledException"/> is thrown.</param>
+    public Task ServeForeverAsync(CancellationToken cancellationToken = default)
     {
+        Loop.CheckThread(nameof(ServeForeverAsync));
+        return ServeForeverCoreAsync(cancellationToken);
+    }
+
+    private async Task ServeForeverCoreAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_servingForever is not null)
             throw new InvalidOperationException($"server {this} is already being awaited on serve_forever()");
         if (_sockets is null)
@@ -202,6 +235,7 @@ public sealed class Server : IAsyncDisposable
         BeginAccepting();
         var forever = Loop.CreateFuture<bool>();
         _servingForever = forever;
+        using var registration = Internal.TokenCancellation.Register(forever, cancellationToken);
         try
         {
             await forever;
@@ -210,7 +244,7 @@ public sealed class Server : IAsyncDisposable
         {
             // asyncio: close, wait for the connections, then re-raise the CancelledError.
             Close();
-            await WaitClosedAsync();
+            await WaitClosedCoreAsync(default);
             throw;
         }
         finally
@@ -221,10 +255,11 @@ public sealed class Server : IAsyncDisposable
     }
 
     /// <summary>Closes the server and waits for it: asyncio's <c>async with server</c> exit.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
+        Loop.CheckThread(nameof(DisposeAsync));
         Close();
-        await WaitClosedAsync();
+        return new ValueTask(WaitClosedCoreAsync(default));
     }
 
     /// <summary>asyncio's repr: <c>&lt;Server sockets=(...)&gt;</c>.</summary>

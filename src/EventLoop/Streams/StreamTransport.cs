@@ -233,12 +233,15 @@ internal abstract class StreamTransport
     public void SetWriteBufferLimits(int? high, int? low)
     {
         // asyncio's _set_write_buffer_limits: high defaults to 64 KiB, or 4 * low; low to high / 4.
-        int h = high ?? (low is null ? 64 * 1024 : 4 * low.Value);
-        int l = low ?? h / 4;
+        // In long: 4 * low overflowed an int for low >= 2^29 and passed the check as a negative high.
+        long h = high ?? (low is null ? 64 * 1024 : 4L * low.Value);
+        long l = low ?? h / 4;
         if (!(h >= l && l >= 0))
             throw new ArgumentException($"high ({h}) must be >= low ({l}) must be >= 0");
-        _highWater = h;
-        _lowWater = l;
+        if (h > int.MaxValue)
+            throw new ArgumentException($"high ({h}) must be <= {int.MaxValue}; give high explicitly with a low this large");
+        _highWater = (int)h;
+        _lowWater = (int)l;
         MaybePauseWriting();
     }
 
@@ -258,7 +261,7 @@ internal abstract class StreamTransport
     }
 
     /// <summary>asyncio's <c>FlowControlMixin._drain_helper</c>.</summary>
-    public async Task DrainHelperAsync()
+    public async Task DrainHelperAsync(CancellationToken cancellationToken = default)
     {
         if (_lost)
             throw ConnectionLostError();
@@ -266,6 +269,7 @@ internal abstract class StreamTransport
             return;
         var waiter = Loop.CreateFuture<bool>();
         (_drainWaiters ??= []).Add(waiter);
+        using var registration = Internal.TokenCancellation.Register(waiter, cancellationToken);
         try
         {
             await waiter;

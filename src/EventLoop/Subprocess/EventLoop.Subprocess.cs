@@ -12,12 +12,30 @@ public sealed partial class EventLoop
     /// process (asyncio's <c>None</c>). A program that cannot be started throws
     /// <see cref="System.ComponentModel.Win32Exception"/> (Python's <c>FileNotFoundError</c>).</para>
     /// </remarks>
-    public Task<Subprocess> CreateSubprocessExecAsync(string program, IEnumerable<string> arguments, bool pipeStdin = true, bool pipeStdout = true, bool pipeStderr = true, int limit = LoopStreamReader.DefaultLimit)
+    /// <param name="program">The program to start.</param>
+    /// <param name="arguments">Its arguments, passed as they are; none may be null.</param>
+    /// <param name="pipeStdin">Whether standard input is a pipe (else inherited).</param>
+    /// <param name="pipeStdout">Whether standard output is a pipe (else inherited).</param>
+    /// <param name="pipeStderr">Whether standard error is a pipe (else inherited).</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Looked at before the child starts (a cancelled token starts nothing); starting does not wait.</param>
+    /// <remarks>Check first: a bad argument (a null argument, a limit of zero), a closed loop or another thread throws at the call, before the child starts.</remarks>
+    public Task<Subprocess> CreateSubprocessExecAsync(string program, IEnumerable<string> arguments, bool pipeStdin = true, bool pipeStdout = true, bool pipeStderr = true, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(program);
         ArgumentNullException.ThrowIfNull(arguments);
+        if (limit <= 0)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "Limit cannot be <= 0");
+        var argumentList = arguments.ToArray();
+        foreach (var argument in argumentList)
+        {
+            if (argument is null)
+                throw new ArgumentException("An argument is null.", nameof(arguments));
+        }
         CheckClosed();
         CheckThread(nameof(CreateSubprocessExecAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Subprocess>(cancellationToken);
         var info = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
@@ -25,7 +43,7 @@ public sealed partial class EventLoop
             RedirectStandardOutput = pipeStdout,
             RedirectStandardError = pipeStderr,
         };
-        foreach (var argument in arguments)
+        foreach (var argument in argumentList)
             info.ArgumentList.Add(argument);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
         var transports = new List<StreamTransport>();
@@ -45,7 +63,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>, all three pipes as loop streams: asyncio's <c>await asyncio.create_subprocess_exec(program, *args, ...)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>; see <see cref="CreateSubprocessExecAsync(string, IEnumerable{string}, bool, bool, bool, int)"/>.</remarks>
+    /// <remarks>asyncio: <c>asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>; see <see cref="CreateSubprocessExecAsync(string, IEnumerable{string}, bool, bool, bool, int, CancellationToken)"/> (which takes a CancellationToken: a <c>params</c> array must come last).</remarks>
     public Task<Subprocess> CreateSubprocessExecAsync(string program, params string[] arguments) =>
         CreateSubprocessExecAsync(program, (IEnumerable<string>)arguments);
 

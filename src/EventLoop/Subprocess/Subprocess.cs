@@ -8,6 +8,10 @@ namespace Asyncio;
 /// <para><see cref="Stdin"/>, <see cref="Stdout"/> and <see cref="Stderr"/> are the pipes that
 /// were requested (<see langword="null"/> otherwise). Reading both output pipes while writing the
 /// input, or <see cref="CommunicateAsync"/>, avoids the deadlock of a child blocked on a full pipe.</para>
+/// <para>Loop-affine: while its loop runs, <see cref="WaitAsync"/> and <see cref="CommunicateAsync"/>
+/// called from another thread throw <see cref="InvalidOperationException"/> before anything
+/// starts. <see cref="Kill"/> and <see cref="Terminate"/> are safe from any thread (they only
+/// signal the child).</para>
 /// </remarks>
 public sealed class Subprocess
 {
@@ -48,11 +52,21 @@ public sealed class Subprocess
 
     /// <summary>Waits for the process to exit and returns its exit code: asyncio's <c>await process.wait()</c>.</summary>
     /// <remarks>asyncio: <c>process.wait()</c>. Cancelling the wait does not kill the process.</remarks>
-    public async Task<int> WaitAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the process keeps running.</param>
+    public Task<int> WaitAsync(CancellationToken cancellationToken = default)
     {
+        Loop.CheckThread(nameof(WaitAsync));
+        return WaitCoreAsync(cancellationToken);
+    }
+
+    private async Task<int> WaitCoreAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var exit = _exit ??= Loop.WrapFuture(WaitForExitCodeAsync(_process));
         // Shield: a cancelled waiter must not cancel the shared exit Future.
-        return await Loop.Shield(exit);
+        var shielded = Loop.Shield(exit);
+        using var registration = Internal.TokenCancellation.Register(shielded, cancellationToken);
+        return await shielded;
     }
 
     private static async Task<int> WaitForExitCodeAsync(Process process)
@@ -63,7 +77,17 @@ public sealed class Subprocess
 
     /// <summary>Sends <paramref name="input"/> to stdin, closes it, reads stdout and stderr to their end and waits for the exit: asyncio's <c>await process.communicate(input)</c>.</summary>
     /// <remarks>asyncio: <c>process.communicate(input=None)</c>. Returns the output of the pipes that were requested, empty arrays for the others.</remarks>
-    public async Task<(byte[] Stdout, byte[] Stderr)> CommunicateAsync(byte[]? input = null)
+    /// <param name="input">Bytes for stdin, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread: the feeding and reading tasks are cancelled; the process keeps running.</param>
+    public Task<(byte[] Stdout, byte[] Stderr)> CommunicateAsync(byte[]? input = null, CancellationToken cancellationToken = default)
+    {
+        Loop.CheckThread(nameof(CommunicateAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(byte[], byte[])>(cancellationToken);
+        return CommunicateCoreAsync(input, cancellationToken);
+    }
+
+    private async Task<(byte[] Stdout, byte[] Stderr)> CommunicateCoreAsync(byte[]? input, CancellationToken cancellationToken)
     {
         var feeding = Loop.CreateTask(async () =>
         {
@@ -85,10 +109,22 @@ public sealed class Subprocess
         });
         var stdout = Loop.CreateTask(() => Stdout?.ReadAsync() ?? Task.FromResult(Array.Empty<byte>()));
         var stderr = Loop.CreateTask(() => Stderr?.ReadAsync() ?? Task.FromResult(Array.Empty<byte>()));
+        // The token cancels the three tasks, as cancelling the awaiting task cancels what it awaits.
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s =>
+            {
+                var (loop, tasks) = ((EventLoop, LoopTask[]))s!;
+                loop.CallSoonThreadsafe(() =>
+                {
+                    foreach (var task in tasks)
+                        task.Cancel();
+                });
+            }, (Loop, new LoopTask[] { feeding, stdout, stderr }))
+            : default;
         await feeding;
         var output = await stdout;
         var errors = await stderr;
-        await WaitAsync();
+        await WaitCoreAsync(cancellationToken);
         return (output, errors);
     }
 

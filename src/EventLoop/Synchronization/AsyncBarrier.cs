@@ -7,7 +7,9 @@ namespace Asyncio;
 /// returns its arrival index (0 to parties − 1), and tasks arriving while it drains wait for the
 /// next round. <see cref="ResetAsync"/> and <see cref="AbortAsync"/> make the waiters throw
 /// <see cref="BrokenBarrierError"/>; after an abort every wait throws. Built, as asyncio's, on
-/// an <see cref="AsyncCondition"/>. Bound to the loop it first waits on; not thread-safe.</para>
+/// an <see cref="AsyncCondition"/>. Bound to the loop it first waits on; not thread-safe: once
+/// bound, its methods called from another thread while that loop runs throw
+/// <see cref="InvalidOperationException"/> at the call, before anything changes.</para>
 /// </remarks>
 public sealed class AsyncBarrier
 {
@@ -48,18 +50,25 @@ public sealed class AsyncBarrier
     /// <see cref="BrokenBarrierError"/> "Barrier aborted" on a broken barrier and "Abort or reset
     /// of barrier" when reset or aborted while waiting.
     /// </remarks>
-    public async ValueTask<int> WaitAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread, as a cancelled task would end it: the task leaves the barrier's count.</param>
+    public ValueTask<int> WaitAsync(CancellationToken cancellationToken = default)
     {
-        using (await _cond.LockAsync())
+        _cond.CheckThread(nameof(WaitAsync));
+        return WaitCoreAsync(cancellationToken);
+    }
+
+    private async ValueTask<int> WaitCoreAsync(CancellationToken cancellationToken)
+    {
+        using (await _cond.LockAsync(cancellationToken))
         {
-            await BlockAsync();
+            await BlockAsync(cancellationToken);
             try
             {
                 int index = _count++;
                 if (index + 1 == _parties)
                     ReleaseWaiters();
                 else
-                    await WaitReleasedAsync();
+                    await WaitReleasedAsync(cancellationToken);
                 return index;
             }
             finally
@@ -71,9 +80,9 @@ public sealed class AsyncBarrier
     }
 
     // Wait while a previous round drains or resets; a broken barrier refuses at once.
-    private async ValueTask BlockAsync()
+    private async ValueTask BlockAsync(CancellationToken cancellationToken)
     {
-        await _cond.WaitForAsync(() => _state is not (State.Draining or State.Resetting));
+        await _cond.WaitForAsync(() => _state is not (State.Draining or State.Resetting), cancellationToken);
         if (_state == State.Broken)
             throw new BrokenBarrierError("Barrier aborted");
     }
@@ -85,9 +94,9 @@ public sealed class AsyncBarrier
         _cond.NotifyAll();
     }
 
-    private async ValueTask WaitReleasedAsync()
+    private async ValueTask WaitReleasedAsync(CancellationToken cancellationToken)
     {
-        await _cond.WaitForAsync(() => _state != State.Filling);
+        await _cond.WaitForAsync(() => _state != State.Filling, cancellationToken);
         if (_state is State.Broken or State.Resetting)
             throw new BrokenBarrierError("Abort or reset of barrier");
     }
@@ -104,9 +113,16 @@ public sealed class AsyncBarrier
     }
 
     /// <summary>Returns the barrier to its empty state; waiting tasks throw <see cref="BrokenBarrierError"/>: asyncio's <c>await barrier.reset()</c>.</summary>
-    public async ValueTask ResetAsync()
+    /// <param name="cancellationToken">Ends the wait for the barrier's lock with <see cref="OperationCanceledException"/> when it fires, from any thread; the barrier is then not reset.</param>
+    public ValueTask ResetAsync(CancellationToken cancellationToken = default)
     {
-        using (await _cond.LockAsync())
+        _cond.CheckThread(nameof(ResetAsync));
+        return ResetCoreAsync(cancellationToken);
+    }
+
+    private async ValueTask ResetCoreAsync(CancellationToken cancellationToken)
+    {
+        using (await _cond.LockAsync(cancellationToken))
         {
             if (_count > 0)
             {
@@ -122,9 +138,16 @@ public sealed class AsyncBarrier
     }
 
     /// <summary>Breaks the barrier: waiting tasks and every later wait throw <see cref="BrokenBarrierError"/>: asyncio's <c>await barrier.abort()</c>.</summary>
-    public async ValueTask AbortAsync()
+    /// <param name="cancellationToken">Ends the wait for the barrier's lock with <see cref="OperationCanceledException"/> when it fires, from any thread; the barrier is then not broken.</param>
+    public ValueTask AbortAsync(CancellationToken cancellationToken = default)
     {
-        using (await _cond.LockAsync())
+        _cond.CheckThread(nameof(AbortAsync));
+        return AbortCoreAsync(cancellationToken);
+    }
+
+    private async ValueTask AbortCoreAsync(CancellationToken cancellationToken)
+    {
+        using (await _cond.LockAsync(cancellationToken))
         {
             _state = State.Broken;
             _cond.NotifyAll();

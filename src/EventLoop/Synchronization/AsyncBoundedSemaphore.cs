@@ -21,6 +21,7 @@ public sealed class AsyncBoundedSemaphore : AsyncSemaphore
     /// <exception cref="SemaphoreFullException">"BoundedSemaphore released too many times".</exception>
     public override void Release()
     {
+        CheckThread(nameof(Release));
         if (Value >= _boundValue)
             throw new SemaphoreFullException("BoundedSemaphore released too many times");
         base.Release();

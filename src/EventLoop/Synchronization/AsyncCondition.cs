@@ -13,7 +13,9 @@ namespace Asyncio;
 /// been notified passes one notification on, so a cancelled waiter never swallows a
 /// <see cref="Notify"/>; another waiter may then wake spuriously, which condition variables
 /// allow (always re-check the state, or use <see cref="WaitForAsync"/>).</para>
-/// <para>Bound to the loop it first waits on; not thread-safe.</para>
+/// <para>Bound to the loop it first waits on; not thread-safe: once it or its lock is bound,
+/// its members called from another thread while that loop runs throw
+/// <see cref="InvalidOperationException"/> before anything changes.</para>
 /// </remarks>
 public sealed class AsyncCondition : IReleasable
 {
@@ -31,13 +33,34 @@ public sealed class AsyncCondition : IReleasable
     internal int WaiterCount => _waiters?.Count ?? 0;
 
     /// <summary>Takes the underlying lock: asyncio's <c>await cond.acquire()</c>.</summary>
-    public ValueTask<bool> AcquireAsync() => _lock.AcquireAsync();
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and nothing is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<bool> AcquireAsync(CancellationToken cancellationToken = default)
+    {
+        CheckThread(nameof(AcquireAsync));
+        return _lock.AcquireAsync(cancellationToken);
+    }
 
     /// <summary>Takes the underlying lock and returns a releaser for <c>using</c>: asyncio's <c>async with cond:</c>.</summary>
-    public ValueTask<LockReleaser> LockAsync() => _lock.LockAsync();
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and nothing is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<LockReleaser> LockAsync(CancellationToken cancellationToken = default)
+    {
+        CheckThread(nameof(LockAsync));
+        return _lock.LockAsync(cancellationToken);
+    }
 
     /// <summary>Releases the underlying lock: asyncio's <c>cond.release()</c>; "Lock is not acquired." when it is not held.</summary>
-    public void Release() => _lock.Release();
+    public void Release()
+    {
+        CheckThread(nameof(Release));
+        _lock.Release();
+    }
+
+    /// <summary>Throws when called from another thread while the loop the condition (or its lock) is bound to runs.</summary>
+    internal void CheckThread(string operation)
+    {
+        _loop?.CheckThread(operation);
+        _lock.CheckThread(operation);
+    }
 
     /// <summary>Releases the lock, waits for a notification, re-takes the lock; returns <see langword="true"/>: asyncio's <c>await cond.wait()</c>.</summary>
     /// <remarks>
@@ -46,18 +69,29 @@ public sealed class AsyncCondition : IReleasable
     /// the lock is not held. On cancellation the lock is re-taken before
     /// <see cref="CancelledError"/> is thrown.</para>
     /// </remarks>
-    public async ValueTask<bool> WaitAsync()
+    /// <param name="cancellationToken">Ends the wait for a notification with <see cref="OperationCanceledException"/> when it fires, from any thread; as with a cancelled task, the lock is held again before it is thrown.</param>
+    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken = default)
     {
+        // Check first, before the lock is released: a refused wait keeps holding it.
+        CheckThread(nameof(WaitAsync));
         if (!Locked)
             throw new InvalidOperationException("cannot wait on un-acquired lock");
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        return WaitCoreAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> WaitCoreAsync(CancellationToken cancellationToken)
+    {
         var waiter = new WaiterFuture(LoopBinding.Get(ref _loop, this));
-        Release();
+        _lock.Release();
         try
         {
             try
             {
                 var waiters = _waiters ??= new WaiterQueue(this);
                 waiters.Enqueue(waiter);
+                using var registration = TokenCancellation.Register(waiter, cancellationToken);
                 try
                 {
                     await waiter;
@@ -100,13 +134,21 @@ public sealed class AsyncCondition : IReleasable
 
     /// <summary>Waits until <paramref name="predicate"/> is true, re-checking after each notification: asyncio's <c>await cond.wait_for(predicate)</c>.</summary>
     /// <remarks>asyncio: <c>cond.wait_for(predicate)</c>. Returns the final value of the predicate (always <see langword="true"/>).</remarks>
-    public async ValueTask<bool> WaitForAsync(Func<bool> predicate)
+    /// <param name="predicate">The condition to wait for, called with the lock held.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the lock is held again before it is thrown.</param>
+    public ValueTask<bool> WaitForAsync(Func<bool> predicate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(predicate);
+        CheckThread(nameof(WaitForAsync));
+        return WaitForCoreAsync(predicate, cancellationToken);
+    }
+
+    private async ValueTask<bool> WaitForCoreAsync(Func<bool> predicate, CancellationToken cancellationToken)
+    {
         bool result = predicate();
         while (!result)
         {
-            await WaitAsync();
+            await WaitAsync(cancellationToken);
             result = predicate();
         }
         return result;
@@ -121,6 +163,7 @@ public sealed class AsyncCondition : IReleasable
     /// </remarks>
     public void Notify(int n = 1)
     {
+        CheckThread(nameof(Notify));
         if (!Locked)
             throw new InvalidOperationException("cannot notify on un-acquired lock");
         NotifyCore(n);
@@ -128,7 +171,11 @@ public sealed class AsyncCondition : IReleasable
 
     /// <summary>Wakes every waiter: asyncio's <c>cond.notify_all()</c>.</summary>
     /// <remarks>asyncio: <c>cond.notify_all()</c>; the same rules as <see cref="Notify"/>.</remarks>
-    public void NotifyAll() => Notify(_waiters?.Count ?? 0);
+    public void NotifyAll()
+    {
+        CheckThread(nameof(NotifyAll));
+        Notify(_waiters?.Count ?? 0);
+    }
 
     private void NotifyCore(int n)
     {

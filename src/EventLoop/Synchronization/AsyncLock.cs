@@ -10,7 +10,10 @@ namespace Asyncio;
 /// a newcomer arriving in between queues behind it rather than jumping ahead. A waiter cancelled
 /// after it was woken passes the wake-up to the next one, so a release is never lost.</para>
 /// <para>Bound to the loop it first waits on (asyncio's <c>_LoopBoundMixin</c>): waiting on it
-/// from another loop throws <see cref="InvalidOperationException"/>. Not thread-safe.</para>
+/// from another loop throws <see cref="InvalidOperationException"/>. Not thread-safe: once bound,
+/// <see cref="AcquireAsync"/>, <see cref="LockAsync"/> and <see cref="Release"/> called from
+/// another thread while that loop runs throw <see cref="InvalidOperationException"/> before
+/// the lock or its line changes.</para>
 /// <para>Differs from asyncio: <c>async with lock:</c> is <c>using (await lock.LockAsync())</c>.</para>
 /// </remarks>
 public sealed class AsyncLock : IReleasable, IWaitLine
@@ -39,14 +42,16 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     /// allocating. Cancelled while waiting, it throws <see cref="CancelledError"/> and, if the lock
     /// is free, wakes the next waiter.</para>
     /// </remarks>
-    public ValueTask<bool> AcquireAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and nothing is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<bool> AcquireAsync(CancellationToken cancellationToken = default)
     {
+        _loop?.CheckThread(nameof(AcquireAsync));
         if (!_locked && (_waiters is null || _waiters.AllCancelled()))
         {
             _locked = true;
             return new ValueTask<bool>(true);
         }
-        return AcquireSlowAsync();
+        return AcquireSlowAsync(cancellationToken);
     }
 
     /// <summary>Takes the lock and returns a releaser for <c>using</c>: asyncio's <c>async with lock:</c>.</summary>
@@ -54,21 +59,28 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     /// <para>asyncio: <c>Lock.__aenter__</c>; disposing the result is <c>__aexit__</c>.</para>
     /// <para><c>using (await lk.LockAsync()) { … }</c> releases on every way out of the block.</para>
     /// </remarks>
-    public ValueTask<LockReleaser> LockAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and nothing is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<LockReleaser> LockAsync(CancellationToken cancellationToken = default)
     {
+        _loop?.CheckThread(nameof(LockAsync));
         if (!_locked && (_waiters is null || _waiters.AllCancelled()))
         {
             _locked = true;
             return new ValueTask<LockReleaser>(new LockReleaser(this));
         }
-        return LockSlowAsync();
+        return LockSlowAsync(cancellationToken);
     }
 
     // Held, or free with a live waiter first in line: wait in line, as an LineWaiter (see
     // there) rather than an async method. A lock bound to another loop throws at the await.
-    private ValueTask<LockReleaser> LockSlowAsync() => LineWaiter.Wait(ref _loop, this, new LockReleaser(this));
+    private ValueTask<LockReleaser> LockSlowAsync(CancellationToken cancellationToken) =>
+        LineWaiter.Wait(ref _loop, this, new LockReleaser(this), cancellationToken);
 
-    private ValueTask<bool> AcquireSlowAsync() => LineWaiter.Wait(ref _loop, this, true);
+    private ValueTask<bool> AcquireSlowAsync(CancellationToken cancellationToken) =>
+        LineWaiter.Wait(ref _loop, this, true, cancellationToken);
+
+    /// <summary>Throws when called from another thread while the loop the lock is bound to runs.</summary>
+    internal void CheckThread(string operation) => _loop?.CheckThread(operation);
 
     WaiterQueue IWaitLine.Waiters => _waiters ??= new WaiterQueue(this);
 
@@ -90,6 +102,7 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     /// </remarks>
     public void Release()
     {
+        _loop?.CheckThread(nameof(Release));
         if (!_locked)
             throw new InvalidOperationException("Lock is not acquired.");
         _locked = false;

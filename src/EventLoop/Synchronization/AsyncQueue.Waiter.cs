@@ -21,13 +21,22 @@ public partial class AsyncQueue<T>
         private Future<bool>? _current;
 
         /// <summary>Queues a waiter in <paramref name="line"/> and awaits its Future.</summary>
-        public Waiter(EventLoop loop, AsyncQueue<T> queue, WaiterQueue line, bool isPutter, T item) : base(loop)
+        public Waiter(EventLoop loop, AsyncQueue<T> queue, WaiterQueue line, bool isPutter, T item, CancellationToken cancellationToken) : base(loop)
         {
             _queue = queue;
             _isPutter = isPutter;
             ResultSlot = item; // a putter's item, until it is put
             line.Enqueue(this);
             Await(this);
+            CancelWhen(cancellationToken);
+        }
+
+        // The token cancels the Future in line now, which is a later one after a lost race.
+        internal override void CancelIfPending()
+        {
+            var future = _current ?? this;
+            if (!future.Done)
+                future.Cancel();
         }
 
         private WaiterQueue Line => _isPutter ? _queue._putters! : _queue._getters!;
@@ -73,12 +82,12 @@ public partial class AsyncQueue<T>
             {
                 if (_isPutter)
                 {
-                    _queue.PutNowait(ResultSlot); // throws QueueShutDownError once shut down
+                    _queue.PutCore(ResultSlot); // throws QueueShutDownError once shut down
                     taken = default!;
                 }
                 else
                 {
-                    taken = _queue.GetNowait();
+                    taken = _queue.TakeCore();
                 }
             }
             catch (Exception error)

@@ -11,7 +11,10 @@ namespace Asyncio;
 /// <see cref="JoinAsync"/> count items through their processing; <see cref="Shutdown"/> ends
 /// the queue. A put or get that does not wait neither suspends nor allocates.</para>
 /// <para>Bound to the loop it first waits on; not thread-safe: other threads reach it through
-/// <see cref="EventLoop.CallSoonThreadsafe(Action)"/> or <see cref="AsChannel()"/>.</para>
+/// <see cref="EventLoop.CallSoonThreadsafe(Action)"/> or <see cref="AsChannel()"/>. Once bound,
+/// every member but the read-only properties, called from another thread while that loop runs,
+/// throws <see cref="InvalidOperationException"/> before it changes anything: no item is queued
+/// or taken, no waiter is woken.</para>
 /// <para>Differs from asyncio: a negative <c>maxsize</c> is an error, where asyncio treats any
 /// <c>maxsize &lt;= 0</c> as unbounded.</para>
 /// </remarks>
@@ -74,24 +77,29 @@ public partial class AsyncQueue<T>
     /// <para>Throws <see cref="QueueShutDownError"/> when the queue is (or, while waiting, gets)
     /// shut down. Cancelled while waiting, the item is not added.</para>
     /// </remarks>
-    public ValueTask PutAsync(T item)
+    /// <param name="item">The item to add.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and the item is not added. Not looked at when the call does not wait.</param>
+    public ValueTask PutAsync(T item, CancellationToken cancellationToken = default)
     {
+        _loop?.CheckThread(nameof(PutAsync));
         if (!Full)
         {
-            PutNowait(item);
+            PutCore(item);
             return default;
         }
-        return PutSlowAsync(item);
+        return PutSlowAsync(item, cancellationToken);
     }
 
     // Full: the put waits in line, as a Waiter (see there) rather than an async method.
-    private ValueTask PutSlowAsync(T item)
+    private ValueTask PutSlowAsync(T item, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled(cancellationToken);
         if (_isShutdown)
             return ValueTask.FromException(new QueueShutDownError());
         if (!LoopBinding.TryGet(ref _loop, this, out var loop, out var error))
             return ValueTask.FromException(error);
-        var putter = new Waiter(loop, this, _putters ??= new WaiterQueue(this), isPutter: true, item);
+        var putter = new Waiter(loop, this, _putters ??= new WaiterQueue(this), isPutter: true, item, cancellationToken);
         return new ValueTask(putter, 0);
     }
 
@@ -134,13 +142,21 @@ public partial class AsyncQueue<T>
     /// <exception cref="QueueShutDownError">The queue was shut down.</exception>
     public void PutNowait(T item)
     {
+        // Check first: the item, the unfinished count and the woken getter all change below.
+        _loop?.CheckThread(nameof(PutNowait));
+        PutCore(item);
+    }
+
+    // put_nowait once the thread is checked (a put that did not wait, or a putter resuming).
+    internal void PutCore(T item)
+    {
         if (_isShutdown)
             throw new QueueShutDownError();
         if (Full)
             throw new QueueFullError();
         _items.Put(item);
         _unfinishedTasks++;
-        _finished.Clear();
+        _finished.ClearCore();
         _getters?.PopAndWakeNext();
     }
 
@@ -150,21 +166,25 @@ public partial class AsyncQueue<T>
     /// <para>Throws <see cref="QueueShutDownError"/> once the queue is shut down and empty (at
     /// once after an immediate shutdown). Cancelled while waiting, no item is taken.</para>
     /// </remarks>
-    public ValueTask<T> GetAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and no item is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
     {
+        _loop?.CheckThread(nameof(GetAsync));
         if (!Empty)
-            return new ValueTask<T>(GetNowait());
-        return GetSlowAsync();
+            return new ValueTask<T>(TakeCore());
+        return GetSlowAsync(cancellationToken);
     }
 
     // Empty: the get waits in line, as a Waiter (see there) rather than an async method.
-    private ValueTask<T> GetSlowAsync()
+    private ValueTask<T> GetSlowAsync(CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<T>(cancellationToken);
         if (_isShutdown)
             return ValueTask.FromException<T>(new QueueShutDownError());
         if (!LoopBinding.TryGet(ref _loop, this, out var loop, out var error))
             return ValueTask.FromException<T>(error);
-        var getter = new Waiter(loop, this, _getters ??= new WaiterQueue(this), isPutter: false, default!);
+        var getter = new Waiter(loop, this, _getters ??= new WaiterQueue(this), isPutter: false, default!, cancellationToken);
         return new ValueTask<T>(getter, 0);
     }
 
@@ -185,6 +205,13 @@ public partial class AsyncQueue<T>
     /// <exception cref="QueueShutDownError">The queue was shut down and is empty.</exception>
     public T GetNowait()
     {
+        _loop?.CheckThread(nameof(GetNowait));
+        return TakeCore();
+    }
+
+    // get_nowait once the thread is checked (a get that did not wait, or a getter resuming).
+    internal T TakeCore()
+    {
         if (Empty)
         {
             if (_isShutdown)
@@ -200,12 +227,13 @@ public partial class AsyncQueue<T>
     /// <remarks>asyncio: no twin (<c>get_nowait()</c> with <c>except QueueEmpty</c>).</remarks>
     public bool TryGetNowait(out T item)
     {
+        _loop?.CheckThread(nameof(TryGetNowait));
         if (Empty)
         {
             item = default!;
             return false;
         }
-        item = GetNowait();
+        item = TakeCore();
         return true;
     }
 
@@ -218,18 +246,24 @@ public partial class AsyncQueue<T>
     /// </remarks>
     public void TaskDone()
     {
+        _loop?.CheckThread(nameof(TaskDone));
         if (_unfinishedTasks <= 0)
             throw new InvalidOperationException("task_done() called too many times");
         _unfinishedTasks--;
         if (_unfinishedTasks == 0)
-            _finished.Set();
+            _finished.SetCore();
     }
 
     /// <summary>Waits until every item put has been marked with <see cref="TaskDone"/>: asyncio's <c>await queue.join()</c>.</summary>
     /// <remarks>asyncio: <c>queue.join()</c>. Returns at once when nothing is unfinished.</remarks>
-    public ValueTask JoinAsync() => _unfinishedTasks > 0 ? JoinSlowAsync() : default;
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread. Not looked at when nothing is unfinished.</param>
+    public ValueTask JoinAsync(CancellationToken cancellationToken = default)
+    {
+        _loop?.CheckThread(nameof(JoinAsync));
+        return _unfinishedTasks > 0 ? JoinSlowAsync(cancellationToken) : default;
+    }
 
-    private async ValueTask JoinSlowAsync() => await _finished.WaitAsync();
+    private async ValueTask JoinSlowAsync(CancellationToken cancellationToken) => await _finished.WaitAsync(cancellationToken);
 
     /// <summary>Shuts the queue down: puts throw, gets throw once it is empty, and every waiting put and get is woken: asyncio 3.13's <c>queue.shutdown(immediate=False)</c>.</summary>
     /// <remarks>
@@ -240,6 +274,7 @@ public partial class AsyncQueue<T>
     /// </remarks>
     public void Shutdown(bool immediate = false)
     {
+        _loop?.CheckThread(nameof(Shutdown));
         _isShutdown = true;
         if (immediate)
         {
@@ -250,7 +285,7 @@ public partial class AsyncQueue<T>
                     _unfinishedTasks--;
             }
             if (_unfinishedTasks == 0)
-                _finished.Set();
+                _finished.SetCore();
         }
         // Every getter and putter must look again, and find the queue shut down.
         WakeAll(_getters);

@@ -9,7 +9,9 @@ namespace Asyncio;
 /// too even if a permit is free. A waiter cancelled after it was handed a permit gives it back
 /// and wakes the next one, so a permit is never lost. <see cref="Release"/> never blocks and
 /// may raise the count above its initial value (see <see cref="AsyncBoundedSemaphore"/>).</para>
-/// <para>Bound to the loop it first waits on; not thread-safe.</para>
+/// <para>Bound to the loop it first waits on; not thread-safe: once bound, its members called
+/// from another thread while that loop runs throw <see cref="InvalidOperationException"/>
+/// before a permit or a waiter changes.</para>
 /// </remarks>
 public class AsyncSemaphore : IReleasable, IWaitLine
 {
@@ -40,32 +42,38 @@ public class AsyncSemaphore : IReleasable, IWaitLine
 
     /// <summary>Takes a permit, waiting in line when none is free; returns <see langword="true"/>: asyncio's <c>await sem.acquire()</c>.</summary>
     /// <remarks>asyncio: <c>sem.acquire()</c>. Without waiting it neither suspends nor allocates.</remarks>
-    public ValueTask<bool> AcquireAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and nothing is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<bool> AcquireAsync(CancellationToken cancellationToken = default)
     {
+        _loop?.CheckThread(nameof(AcquireAsync));
         if (!Locked)
         {
             _value--;
             return new ValueTask<bool>(true);
         }
-        return AcquireSlowAsync();
+        return AcquireSlowAsync(cancellationToken);
     }
 
     /// <summary>Takes a permit and returns a releaser for <c>using</c>: asyncio's <c>async with sem:</c>.</summary>
-    public ValueTask<LockReleaser> LockAsync()
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when it fires, from any thread; the waiter leaves the line and nothing is taken. Not looked at when the call does not wait.</param>
+    public ValueTask<LockReleaser> LockAsync(CancellationToken cancellationToken = default)
     {
+        _loop?.CheckThread(nameof(LockAsync));
         if (!Locked)
         {
             _value--;
             return new ValueTask<LockReleaser>(new LockReleaser(this));
         }
-        return LockSlowAsync();
+        return LockSlowAsync(cancellationToken);
     }
 
     // No permit, or live waiters first in line: wait in line, as an LineWaiter (see there)
     // rather than an async method. A semaphore bound to another loop throws at the await.
-    private ValueTask<LockReleaser> LockSlowAsync() => LineWaiter.Wait(ref _loop, this, new LockReleaser(this));
+    private ValueTask<LockReleaser> LockSlowAsync(CancellationToken cancellationToken) =>
+        LineWaiter.Wait(ref _loop, this, new LockReleaser(this), cancellationToken);
 
-    private ValueTask<bool> AcquireSlowAsync() => LineWaiter.Wait(ref _loop, this, true);
+    private ValueTask<bool> AcquireSlowAsync(CancellationToken cancellationToken) =>
+        LineWaiter.Wait(ref _loop, this, true, cancellationToken);
 
     WaiterQueue IWaitLine.Waiters => _waiters ??= new WaiterQueue(this);
 
@@ -90,6 +98,7 @@ public class AsyncSemaphore : IReleasable, IWaitLine
     /// <exception cref="OverflowException">The count would pass <see cref="int.MaxValue"/> (asyncio's is unbounded).</exception>
     public virtual void Release()
     {
+        CheckThread(nameof(Release));
         if (_value == int.MaxValue)
             throw new OverflowException("The semaphore's count cannot go above Int32.MaxValue; Release was called more often than anyone acquired.");
         _value++;
@@ -113,6 +122,9 @@ public class AsyncSemaphore : IReleasable, IWaitLine
             }
         }
     }
+
+    /// <summary>Throws when called from another thread while the loop the semaphore is bound to runs.</summary>
+    private protected void CheckThread(string operation) => _loop?.CheckThread(operation);
 
     /// <summary>The name in <see cref="ToString"/>.</summary>
     private protected virtual string DisplayName => "AsyncSemaphore";
