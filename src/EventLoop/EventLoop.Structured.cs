@@ -14,6 +14,7 @@ public sealed partial class EventLoop
     public Task TaskGroup(Func<Asyncio.TaskGroup, Task> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
+        CheckThread(nameof(TaskGroup));
         return TaskGroup<object?>(async group => { await body(group); return null; }, cancellationToken);
     }
 
@@ -22,6 +23,7 @@ public sealed partial class EventLoop
     public Task<T> TaskGroup<T>(Func<Asyncio.TaskGroup, Task<T>> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
+        CheckThread(nameof(TaskGroup));
         if (!cancellationToken.CanBeCanceled)
             return RunTaskGroup(body);
         // The token works as an outer timeout scope would: it cancels the parent task.

@@ -197,6 +197,7 @@ public sealed partial class EventLoop
         ArgumentNullException.ThrowIfNull(future);
         if (future.Loop != this)
             ThrowHelper.OtherLoop(nameof(future));
+        CheckThread(nameof(EnsureFuture));
         CancelOn(future, cancellationToken);
         return future;
     }
@@ -254,48 +255,7 @@ public sealed partial class EventLoop
 
     /// <summary>Cancels <paramref name="future"/> when <paramref name="token"/> fires, from any thread: asyncio's <c>fut.cancel()</c> driven by a .NET token.</summary>
     /// <remarks>No cost for a token that cannot be cancelled; the registration ends with the Future.</remarks>
-    internal void CancelOn(Future future, CancellationToken token)
-    {
-        if (!token.CanBeCanceled || future.Done)
-            return;
-        if (token.IsCancellationRequested)
-        {
-            future.Cancel();
-            return;
-        }
-        var link = new TokenCancellation(future);
-        future.AddListener(link);
-        link.Registration = token.UnsafeRegister(TokenCancellation.Fired, link);
-    }
-
-    /// <summary>The link between a CancellationToken and the Future it cancels; unregisters when the Future is done.</summary>
-    private sealed class TokenCancellation(Future future) : IFutureListener
-    {
-        private static readonly Action<object?> s_cancel = static s => ((TokenCancellation)s!).Cancel();
-
-        public static readonly Action<object?> Fired = static s =>
-        {
-            var link = (TokenCancellation)s!;
-            // On the loop thread (a callback that cancels the source), at once, as task.cancel();
-            // from any other thread, through the inbox.
-            if (link._future.Loop.IsLoopThread)
-                link.Cancel();
-            else
-                link._future.Loop.PostFromOtherThread(new WorkItem(s_cancel, link, WorkKind.StateAction));
-        };
-
-        private readonly Future _future = future;
-
-        public CancellationTokenRegistration Registration { get; set; }
-
-        private void Cancel()
-        {
-            if (!_future.Done)
-                _future.Cancel();
-        }
-
-        public void OnFutureDone(Future future) => Registration.Unregister();
-    }
+    internal static void CancelOn(Future future, CancellationToken token) => Internal.TokenCancellation.CancelWhilePending(future, token);
 
     /// <summary>The tasks of this loop not yet done, in creation order: asyncio's <c>asyncio.all_tasks()</c>.</summary>
     /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>

@@ -22,9 +22,7 @@ public class InteropAcceptanceTests
             Console.WriteLine(queue.GetNowait());                                          // 2
             using var cts = new CancellationTokenSource();
             loop.CallLater(0.25, cts.Cancel);
-            // Adapted: the line is `await queue.GetAsync(cts.Token)` (AsyncQueue taking a
-            // token is another branch's work); the same wait through WaitFor's token instead.
-            try { await loop.WaitFor(queue.GetAsync(), null, cts.Token); }
+            try { await queue.GetAsync(cts.Token); }
             catch (OperationCanceledException) { Console.WriteLine("cancelled at " + loop.Time()); } // cancelled at 1
             Task<int> t = loop.CreateTask(async () => { await loop.Sleep(TimeSpan.FromSeconds(1)); return 3; }).AsTask();
             Console.WriteLine(await t);                                                    // 3

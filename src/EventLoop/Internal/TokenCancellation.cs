@@ -21,6 +21,30 @@ internal static class TokenCancellation
     public static CancellationTokenRegistration Register(Future future, CancellationToken token) =>
         token.CanBeCanceled ? token.UnsafeRegister(s_onToken, future) : default;
 
+    /// <summary>Cancels <paramref name="future"/> when <paramref name="token"/> fires, for as long as it is pending: the registration ends with the Future.</summary>
+    /// <remarks>For a Future that outlives the call that was given the token (a task made with one, asyncio's <c>task.cancel()</c> driven by .NET).</remarks>
+    public static void CancelWhilePending(Future future, CancellationToken token)
+    {
+        if (!token.CanBeCanceled || future.Done)
+            return;
+        if (token.IsCancellationRequested)
+        {
+            future.Cancel();
+            return;
+        }
+        var link = new Link();
+        future.AddListener(link);
+        link.Registration = token.UnsafeRegister(s_onToken, future);
+    }
+
+    /// <summary>Unregisters from the token once the Future is done, so that a long-lived token does not keep it.</summary>
+    private sealed class Link : IFutureListener
+    {
+        public CancellationTokenRegistration Registration;
+
+        public void OnFutureDone(Future future) => Registration.Unregister();
+    }
+
     private static void CancelOnItsLoop(Future future)
     {
         var loop = future.Loop;
