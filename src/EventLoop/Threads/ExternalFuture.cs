@@ -20,13 +20,14 @@ internal sealed class ExternalFuture<T> : Future<T>
     // An executor job goes on counting after a cancellation (its thread is still busy); a
     // wrapped Task may never complete, so cancelling stops counting it.
     private bool _uncountOnCancel;
+    private bool _real;
 
     public ExternalFuture(EventLoop loop) : base(loop)
     {
     }
 
     /// <summary>Starts watching <paramref name="source"/>: its completion is posted to the loop.</summary>
-    public void Attach(Task source, CancellationTokenSource? cancellation, bool uncountOnCancel)
+    public void Attach(Task source, CancellationTokenSource? cancellation, bool uncountOnCancel, bool real = false)
     {
         _source = source;
         _cancellation = cancellation;
@@ -37,7 +38,13 @@ internal sealed class ExternalFuture<T> : Future<T>
             return;
         }
         _counted = true;
-        Loop.ForeignWaitStarted();
+        // An executor job is real work surely in progress; a wrapped Task may be anything
+        // (even a delay on the loop's own TimeProvider), unless the caller says it is real.
+        _real = !uncountOnCancel || real;
+        if (_real)
+            Loop.RealWorkStarted();
+        else
+            Loop.ForeignWaitStarted();
         _ = source.ContinueWith(static (t, s) =>
         {
             _ = t.Exception; // observed here: a Future cancelled first never looks at it
@@ -60,7 +67,10 @@ internal sealed class ExternalFuture<T> : Future<T>
         if (_counted)
         {
             _counted = false;
-            Loop.ForeignWaitEnded();
+            if (_real)
+                Loop.RealWorkEnded();
+            else
+                Loop.ForeignWaitEnded();
         }
     }
 
