@@ -247,13 +247,22 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     private void Block(double seconds)
     {
-        if (_clock is VirtualClock virtualClock)
+        IsIdle = true; // the loop's own wait: not a blocking call to report (BlockingWaits)
+        try
         {
-            BlockOnVirtualTime(virtualClock, seconds);
-            return;
+            if (_clock is VirtualClock virtualClock)
+                BlockOnVirtualTime(virtualClock, seconds);
+            else
+                _inbox.Wait(ToMilliseconds(seconds));
         }
-        _inbox.Wait(ToMilliseconds(seconds));
+        finally
+        {
+            IsIdle = false;
+        }
     }
+
+    /// <summary>Whether the loop is in phase 2, blocked by its own choice.</summary>
+    internal bool IsIdle { get; private set; }
 
     // How long a virtual clock waits, in real time, for something outside the loop that may be
     // about to post (a socket read whose bytes are on their way, a .NET Task) before it jumps.

@@ -32,11 +32,13 @@ internal sealed class ExternalFuture<T> : Future<T>
         _source = source;
         _cancellation = cancellation;
         _uncountOnCancel = uncountOnCancel;
-        if (source.IsCompleted)
+        if (source.IsCompleted && !real)
         {
             CopyOutcome(source);
             return;
         }
+        // (Real work the caller names, a child's exit, is always seen a step later, through the
+        // inbox, as asyncio's child watcher reports it: returncode is None right after the start.)
         _counted = true;
         // An executor job is real work surely in progress; a wrapped Task may be anything
         // (even a delay on the loop's own TimeProvider), unless the caller says it is real.
