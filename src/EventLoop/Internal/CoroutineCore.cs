@@ -152,9 +152,10 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
         {
             // Off the loop threads an awaiter may register from another thread at this moment.
             continuation = TakeContinuationOffLoop();
-            if (continuation is null)
-                return;
-            Unsafe.As<Action>(continuation)(); // off the loop, awaiters are delegates
+            if (continuation is CoroutineCore box)
+                box.Run(); // registered on a loop thread before the body left it
+            else
+                (continuation as Action)?.Invoke();
             return;
         }
         if (continuation is null)
@@ -261,7 +262,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     /// <summary>The continuation given to awaiters the loop does not know (a .NET Task's): resumes the body where it belongs.</summary>
     /// <remarks>
     /// A coroutine is the loop's own kind of method: inside a task it always resumes as a step of
-    /// that task, even when the awaiter ignores the context (<c>ConfigureAwait(false)</c>, or a
+    /// that task (in a plain callback, as a callback of the loop), even when the awaiter ignores the context (<c>ConfigureAwait(false)</c>, or a
     /// completion that runs continuations inline on some other thread); that is why a
     /// <c>ConfigureAwait(false)</c> in a coroutine never strands its task. A body started outside
     /// any loop thread stays off the loop threads.
@@ -284,7 +285,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
         private void Resume()
         {
             var context = Context;
-            if (context is TaskContext && !ReferenceEquals(SynchronizationContext.Current, context))
+            if (context is (TaskContext or LoopSynchronizationContext) && !ReferenceEquals(SynchronizationContext.Current, context))
             {
                 context.Post(s_run, _core);
                 return;
