@@ -11,6 +11,10 @@ public sealed partial class EventLoop
     private int _pendingCount;
     private long _taskCounter;
     private int _foreignWaits;
+    // The part of _foreignWaits that is real work surely in progress (see RealWorkStarted).
+    private int _realWork;
+    // Under virtual time: real seconds spent blocked on real work since the clock last moved.
+    private double _realWaited;
 
     /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
     public LoopTask? CurrentTask => CurrentTaskField;
@@ -283,9 +287,68 @@ public sealed partial class EventLoop
         _pendingCount--;
     }
 
+    /// <summary>Whether the loop runs on a thread other than the caller's: where a non-thread-safe call throws and an await goes through the inbox.</summary>
+    internal bool IsRunningElsewhere => _threadId != 0 && !IsLoopThread;
+
+    /// <summary>Something outside the loop may post to it (a .NET Task awaited by a task, a socket read or accept): no deadlock while it lasts.</summary>
     internal void ForeignWaitStarted() => _foreignWaits++;
 
     internal void ForeignWaitEnded() => _foreignWaits--;
+
+    /// <summary>A pending socket read or accept that can tell whether its completion is on its way (bytes or a connection already arrived).</summary>
+    internal interface IReadinessProbe
+    {
+        bool IsReady { get; }
+    }
+
+    private HashSet<IReadinessProbe>? _probes;
+
+    /// <summary>A foreign wait that can be probed: while it is ready, a virtual clock treats it as real work in flight.</summary>
+    internal void ProbedWaitStarted(IReadinessProbe probe)
+    {
+        _foreignWaits++;
+        (_probes ??= new HashSet<IReadinessProbe>(ReferenceEqualityComparer.Instance)).Add(probe);
+    }
+
+    internal void ProbedWaitEnded(IReadinessProbe probe)
+    {
+        _foreignWaits--;
+        _probes?.Remove(probe);
+    }
+
+    /// <summary>Whether a probed wait has its completion on the way: the virtual clock must not jump over it.</summary>
+    private bool AnyProbeReady()
+    {
+        if (_probes is not { Count: > 0 } probes)
+            return false;
+        foreach (var probe in probes)
+        {
+            try
+            {
+                if (probe.IsReady)
+                    return true;
+            }
+            catch (Exception)
+            {
+                return true; // a socket closed under the probe: its operation is about to end
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Real work the loop waits on is in flight (a thread-pool job, a send, a child process): a virtual clock does not jump past it.</summary>
+    /// <remarks>Counts as a foreign wait too. Loop thread only.</remarks>
+    internal void RealWorkStarted()
+    {
+        _foreignWaits++;
+        _realWork++;
+    }
+
+    internal void RealWorkEnded()
+    {
+        _foreignWaits--;
+        _realWork--;
+    }
 
     /// <summary>At an await's resumption: throw the cancellation requested while the current task was suspended.</summary>
     /// <remarks>When no task anywhere holds one (almost always), one static load and no search for the current task.</remarks>

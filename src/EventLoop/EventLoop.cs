@@ -254,25 +254,72 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     private void Block(double seconds)
     {
-        if (_clock is VirtualClock virtualClock)
+        IsIdle = true; // the loop's own wait: not a blocking call to report (BlockingWaits)
+        try
         {
-            if (!double.IsPositiveInfinity(seconds))
-            {
-                // The loop never sleeps on a timer under virtual time: the clock jumps to it,
-                // exactly to its deadline (now + (deadline - now) may fall an ulp short), or by
-                // a host's shorter cap on the block.
-                if (_timers.Count > 0 && seconds >= _timers.PeekWhen() - virtualClock.Now)
-                    virtualClock.AdvanceTo(_timers.PeekWhen());
-                else
-                    virtualClock.AdvanceTo(virtualClock.Now + seconds);
+            if (_clock is VirtualClock virtualClock)
+                BlockOnVirtualTime(virtualClock, seconds);
+            else
+                _inbox.Wait(ToMilliseconds(seconds));
+        }
+        finally
+        {
+            IsIdle = false;
+        }
+    }
+
+    /// <summary>Whether the loop is in phase 2, blocked by its own choice.</summary>
+    internal bool IsIdle { get; private set; }
+
+    // How long a virtual clock waits, in real time, for something outside the loop that may be
+    // about to post (a socket read whose bytes are on their way, a .NET Task) before it jumps.
+    // Loopback round trips take tens of microseconds; this leaves room for a loaded machine.
+    private const int ForeignGraceMilliseconds = 25;
+
+    /// <summary>Phase 2 under virtual time: the clock jumps to the next deadline, unless real work is in flight.</summary>
+    /// <remarks>
+    /// <para>While real work the loop waits on is in flight (<see cref="RealWorkStarted"/>: a
+    /// thread-pool job, a send, a child process), the loop blocks as on real time: it is woken by
+    /// the inbox, and a timer fires only once as much real time has passed as the clock would
+    /// have jumped. The clock itself only ever moves to a deadline, so times stay exact.</para>
+    /// <para>A socket read or accept whose bytes or connection have already arrived (or whose
+    /// completion is being delivered) counts as real work. While only something that may or may
+    /// not post is pending (an idle read or accept, a .NET Task a task awaits), the loop gives it
+    /// <see cref="ForeignGraceMilliseconds"/> of real time before it jumps. With nothing outside
+    /// at all, it jumps at once.</para>
+    /// </remarks>
+    private void BlockOnVirtualTime(VirtualClock clock, double seconds)
+    {
+        bool timerPending = !double.IsPositiveInfinity(seconds); // a timer, or a host's cap on the block
+        if (_realWork > 0 || (timerPending && AnyProbeReady()))
+        {
+            long started = Stopwatch.GetTimestamp();
+            _inbox.Wait(timerPending ? ToMilliseconds(seconds - _realWaited) : -1);
+            _realWaited += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (_inbox.HasItems || !timerPending || _realWaited < seconds)
                 return;
-            }
-            if (_detectDeadlocks && _foreignWaits == 0 && !_inbox.HasItems)
-                throw new DeadlockError(DescribeDeadlock());
-            _inbox.Wait(-1);
+        }
+        else if (timerPending && _foreignWaits > 0)
+        {
+            _inbox.Wait(ForeignGraceMilliseconds);
+            if (_inbox.HasItems)
+                return;
+        }
+        if (timerPending)
+        {
+            // The loop never sleeps on a timer under virtual time: the clock jumps to it, exactly
+            // to its deadline (now + (deadline - now) may fall an ulp short), or by a host's
+            // shorter cap on the block (RunOnce(maxBlock)).
+            _realWaited = 0;
+            if (_timers.Count > 0 && seconds >= _timers.PeekWhen() - clock.Now)
+                clock.AdvanceTo(_timers.PeekWhen());
+            else
+                clock.AdvanceTo(clock.Now + seconds);
             return;
         }
-        _inbox.Wait(ToMilliseconds(seconds));
+        if (_detectDeadlocks && _foreignWaits == 0 && !_inbox.HasItems)
+            throw new DeadlockError(DescribeDeadlock());
+        _inbox.Wait(-1);
     }
 
     // Rounds up, so that a timer is never found early and the loop does not spin on sub-millisecond waits.

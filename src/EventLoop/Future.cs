@@ -445,11 +445,17 @@ public abstract class Future : IAwaitTarget
 
     // ---- await ------------------------------------------------------------------------------
 
-    /// <summary>Registers an <c>await</c> continuation; see DESIGN.md "Coroutines, tasks and the SynchronizationContext".</summary>
+    /// <summary>Registers an <c>await</c> continuation; see docs/how-the-loop-works.md. Never throws: an await from another thread goes through <see cref="ForeignAwait"/>.</summary>
     internal void OnAwait(Action continuation)
     {
         var loop = Loop;
-        loop.CheckThread("await");
+        if (loop.IsRunningElsewhere)
+        {
+            // Never throw out of an awaiter's OnCompleted: .NET rethrows it on the thread pool,
+            // which ends the process. The await works instead (see ForeignAwait).
+            OnAwaitFromOtherThread(continuation);
+            return;
+        }
         var context = SynchronizationContext.Current;
         if (loop.IsOwnTaskContext(context, out var taskContext))
         {
@@ -479,6 +485,12 @@ public abstract class Future : IAwaitTarget
                 $"Task {otherLoopTask.Task} got Future {this} attached to a different loop"));
             otherLoopTask.Post(static c => ((Action)c!)(), continuation);
         }
+        else if (loop.IsClosed)
+        {
+            // Nothing will ever complete this Future: resume on the awaiting side at once, and
+            // GetResult says why, rather than a wait that never ends.
+            ForeignAwait.Register(this, continuation);
+        }
         else if (context is null || context is LoopSynchronizationContext)
         {
             // Not inside a task: resume as a plain callback on the loop.
@@ -490,13 +502,27 @@ public abstract class Future : IAwaitTarget
         }
     }
 
+    /// <summary>An await from a thread that is not the loop's while the loop runs: registered on the loop thread, resumed on the awaiting side.</summary>
+    private void OnAwaitFromOtherThread(Action continuation)
+    {
+        if (SynchronizationContext.Current is TaskContext otherLoopTask && otherLoopTask.Loop != Loop && otherLoopTask.Loop.IsLoopThread)
+        {
+            // A task of another loop, on that loop's thread: asyncio's "attached to a different
+            // loop", as on the loop-thread path.
+            otherLoopTask.Task.ThrowOnNextStep(new InvalidOperationException(
+                $"Task {otherLoopTask.Task} got Future {this} attached to a different loop"));
+            otherLoopTask.Post(static c => ((Action)c!)(), continuation);
+            return;
+        }
+        ForeignAwait.Register(this, continuation);
+    }
+
     /// <summary>Registers internal work (a queue's waiter) that resumes as an <c>await</c> continuation would, without a delegate inside a task.</summary>
     internal void OnAwait(ITaskStep step)
     {
         if (Loop.IsOwnTaskContext(SynchronizationContext.Current, out var taskContext) && !ReferenceEquals(taskContext.Task, this)
-            && !taskContext.Task.HasPendingException)
+            && !taskContext.Task.HasPendingException && !Loop.IsRunningElsewhere)
         {
-            Loop.CheckThread("await");
             AddCallback(WorkItem.Step(step, taskContext, WorkKind.TaskStep));
             taskContext.Task.OnAwaiting(this);
             return;
@@ -526,6 +552,12 @@ public abstract class Future : IAwaitTarget
         if (_state == FutureState.Finished && !LoopTask.AnyPendingException)
             return;
         Loop.ThrowIfPendingForCurrentTask();
+        if (_state == FutureState.Pending && Loop.IsClosed)
+            ThrowClosedWhileAwaited();
         ThrowIfNotSuccessful();
     }
+
+    // Only an await from another thread resumes while its Future is pending: its loop closed.
+    private void ThrowClosedWhileAwaited() => throw new InvalidOperationException(
+        $"Cannot await {this} from a thread that is not its loop's: Event loop is closed, so it can never complete.");
 }

@@ -42,6 +42,7 @@ public class LoopTask : Future
         Started = 8,             // _coroutine holds the method's Task (or the started coroutine) from here on
         QuietIfPending = 16,     // not reported when left pending at Close (asyncio's _log_destroy_pending = False)
         OverCoroutine = 32,      // _coroutine is a Coroutine's box (before and after the start), not a Func<Task>/Task
+        MethodWatched = 64,      // the method's Task has a continuation that wakes the task if the method ends off its steps
     }
 
     private bool Has(TaskFlags flag) => (_flags & flag) != 0;
@@ -452,13 +453,45 @@ public class LoopTask : Future
         }
         if (_waiter is null && !YieldedThisStep)
         {
-            // Suspended on something outside the loop (a .NET Task): it will post back.
+            // Suspended on something outside the loop (a .NET Task): it will post back, unless
+            // the await left the loop (ConfigureAwait(false), Task.Run): then the method goes on
+            // elsewhere and may end there, and only the method's own Task can tell the loop.
             ForeignWait = true;
             Loop.ForeignWaitStarted();
+            if (!Has(TaskFlags.OverCoroutine | TaskFlags.MethodWatched))
+                WatchMethod();
         }
         if (Loop.Debug)
             TaskRare.SuspendedAt = Loop.Time();
         Loop.ObserverField?.TaskSuspended(this, _waiter);
+    }
+
+    /// <summary>Once per task that awaits outside the loop: when its method's Task ends, wherever that is, the loop is told.</summary>
+    /// <remarks>
+    /// A method that awaited with <c>ConfigureAwait(false)</c> resumes on the thread pool and may
+    /// return there; nothing would then step the task again and it would stay pending forever.
+    /// The continuation posts <see cref="OnMethodEndedElsewhere"/> through the inbox, so the
+    /// task finishes on the loop thread, its done-callbacks scheduled with <c>CallSoon</c> as
+    /// for any task. When the method ends in a step, as it usually does, the post finds the task
+    /// done and does nothing.
+    /// </remarks>
+    private void WatchMethod()
+    {
+        Set(TaskFlags.MethodWatched, true);
+        Unsafe.As<Task>(_coroutine)!.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(
+            () => Loop.PostFromOtherThread(new WorkItem(s_onMethodEndedElsewhere, this, WorkKind.StateAction)));
+    }
+
+    private static readonly Action<object?> s_onMethodEndedElsewhere = static s => ((LoopTask)s!).OnMethodEndedElsewhere();
+
+    private static readonly Action s_noStep = static () => { };
+
+    /// <summary>The method's Task ended outside any step of this task: one empty step finishes the task, as its last step would have.</summary>
+    private void OnMethodEndedElsewhere()
+    {
+        if (Done || !ForeignWait)
+            return;
+        Context.RunStep(WorkItem.Step(s_noStep, Context, WorkKind.TaskAction));
     }
 
     private void CompleteFrom(Task coroutine)

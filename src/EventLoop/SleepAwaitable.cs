@@ -5,8 +5,11 @@ namespace Asyncio;
 
 /// <summary>What <see cref="EventLoop.Sleep(double)"/> returns: await it.</summary>
 /// <remarks>
-/// asyncio: the coroutine <c>asyncio.sleep(delay)</c>. As with the coroutine, the timer starts
-/// when the sleep is awaited, not when it is created.
+/// <para>asyncio: the coroutine <c>asyncio.sleep(delay)</c>. As with the coroutine, the timer starts
+/// when the sleep is awaited, not when it is created.</para>
+/// <para>Awaited from a thread that is not the loop's while the loop runs, the timer starts when
+/// the loop thread takes the await from its inbox, and the awaiting code resumes on its own
+/// side (its SynchronizationContext, or the thread pool), as for any loop Future.</para>
 /// </remarks>
 public readonly struct SleepAwaitable
 {
@@ -27,7 +30,8 @@ public readonly struct SleepAwaitable
     public SleepAwaiter GetAwaiter()
     {
         _loop.CheckClosed();
-        _loop.CheckThread("Sleep");
+        if (_loop.IsRunningElsewhere)
+            return new SleepAwaiter(new SleepFuture(_loop, _delay)); // armed on the loop thread (see ForeignAwait)
         if (_delay <= 0)
             return new SleepAwaiter(_loop);
         var future = new SleepFuture(_loop);
@@ -88,11 +92,28 @@ internal sealed class SleepFuture : Future
             future.FinishCore();
     }
 
+    // The delay of a sleep awaited from another thread, armed once the loop thread sees it; NaN once armed.
+    private double _unarmedDelay = double.NaN;
+
     public SleepFuture(EventLoop loop) : base(loop)
     {
     }
 
+    /// <summary>A sleep awaited from a thread that is not the loop's: its timer starts on the loop thread (<see cref="Arm"/>).</summary>
+    public SleepFuture(EventLoop loop, double delay) : base(loop) => _unarmedDelay = Math.Max(0, delay);
+
     public TimerHandle? Timer { get; set; }
+
+    public bool Armed => double.IsNaN(_unarmedDelay);
+
+    /// <summary>Starts the timer of a sleep awaited from another thread; on the loop thread. A delay of zero fires in the next iteration.</summary>
+    public void Arm()
+    {
+        double delay = _unarmedDelay;
+        _unarmedDelay = double.NaN;
+        if (!Done)
+            Timer = Loop.At(Loop.Time() + delay, Fire, this, "Sleep");
+    }
 
     private protected override void OnCancelled() => Timer?.Cancel();
 

@@ -26,7 +26,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     // flow to its next step, as they do in an async Task method.
     private ExecutionContext? _context;
     // Made the first time the body awaits something that only takes a delegate (a .NET Task).
-    private Action? _moveNextAction;
+    private Resumer? _resumer;
     // Invariant: the body runs only from Created (the start) or Suspended (a resumption), and
     // suspends or finishes only while Running; Finished and Closed are final.
     private State _state;
@@ -148,6 +148,16 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     private void ResumeAwaiter()
     {
         var continuation = _continuation;
+        if (EventLoop.RunningLoop is null)
+        {
+            // Off the loop threads an awaiter may register from another thread at this moment.
+            continuation = TakeContinuationOffLoop();
+            if (continuation is CoroutineCore box)
+                box.Run(); // registered on a loop thread before the body left it
+            else
+                (continuation as Action)?.Invoke();
+            return;
+        }
         if (continuation is null)
             return;
         _continuation = null;
@@ -168,9 +178,22 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
             Unsafe.As<Action>(continuation)();
     }
 
+    // The body has just finished off the loop threads: the store of _state and this load are
+    // ordered by the full fence of the exchange; SetContinuationOffLoop fences the other way.
+    private object? TakeContinuationOffLoop()
+    {
+        Interlocked.MemoryBarrier();
+        return Interlocked.Exchange(ref _continuation, null);
+    }
+
     /// <summary>Registers what runs when the body finishes (an awaiter of this coroutine).</summary>
     public void SetContinuation(object continuation)
     {
+        if (EventLoop.RunningLoop is null)
+        {
+            SetContinuationOffLoop(continuation);
+            return;
+        }
         if (IsCompleted)
         {
             // Finished between IsCompleted and OnCompleted (never on the loop thread); resume now.
@@ -179,6 +202,18 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
             return;
         }
         _continuation = continuation;
+    }
+
+    /// <summary>An awaiter on a thread that runs no loop: the body may finish on another thread meanwhile.</summary>
+    private void SetContinuationOffLoop(object continuation)
+    {
+        if (continuation is CoroutineCore box)
+            continuation = (Action)box.Run; // off the loop, a delegate: ResumeAwaiter there takes one
+        Interlocked.Exchange(ref _continuation, continuation);
+        // Publish, then look: either the finishing thread takes it, or this sees the body done
+        // and takes it back (exactly one of the two runs it).
+        if (IsCompleted && Interlocked.CompareExchange(ref _continuation, null, continuation) == continuation)
+            Unsafe.As<Action>(continuation)();
     }
 
     // A coroutine awaited by another: resume that one's box inline when this one finishes.
@@ -215,11 +250,53 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
             Unsafe.As<TAwaiter, IAwaitTarget>(ref awaiter).SuspendStep(this);
             return;
         }
-        var action = _moveNextAction ??= Run;
+        var resumer = _resumer ??= new Resumer(this);
+        resumer.Context = SynchronizationContext.Current;
+        var action = resumer.Action;
         if (!flowContext && awaiter is ICriticalNotifyCompletion)
             ((ICriticalNotifyCompletion)awaiter).UnsafeOnCompleted(action);
         else
             awaiter.OnCompleted(action);
+    }
+
+    /// <summary>The continuation given to awaiters the loop does not know (a .NET Task's): resumes the body where it belongs.</summary>
+    /// <remarks>
+    /// A coroutine is the loop's own kind of method: inside a task it always resumes as a step of
+    /// that task (in a plain callback, as a callback of the loop), even when the awaiter ignores the context (<c>ConfigureAwait(false)</c>, or a
+    /// completion that runs continuations inline on some other thread); that is why a
+    /// <c>ConfigureAwait(false)</c> in a coroutine never strands its task. A body started outside
+    /// any loop thread stays off the loop threads.
+    /// </remarks>
+    private sealed class Resumer
+    {
+        private static readonly SendOrPostCallback s_run = static core => ((CoroutineCore)core!).Run();
+
+        private readonly CoroutineCore _core;
+        public readonly Action Action;
+        // The SynchronizationContext at the last suspension on such an awaiter.
+        public SynchronizationContext? Context;
+
+        public Resumer(CoroutineCore core)
+        {
+            _core = core;
+            Action = Resume;
+        }
+
+        private void Resume()
+        {
+            var context = Context;
+            if (context is (TaskContext or LoopSynchronizationContext) && !ReferenceEquals(SynchronizationContext.Current, context))
+            {
+                context.Post(s_run, _core);
+                return;
+            }
+            if (context is null && EventLoop.RunningLoop is not null)
+            {
+                ThreadPoolContext.Instance.Post(s_run, _core);
+                return;
+            }
+            _core.Run();
+        }
     }
 
     /// <summary>Python's repr of a coroutine object: <c>&lt;coroutine object Name&gt;</c>.</summary>

@@ -10,7 +10,16 @@ namespace Asyncio.Internal;
 internal sealed class TaskContext : SynchronizationContext
 {
     // One field: the context is allocated for every task, so it reaches its loop through it.
-    public TaskContext(LoopTask task) => Task = task;
+    public TaskContext(LoopTask task)
+    {
+        Task = task;
+        if (task.Loop.Debug)
+            SetWaitNotificationRequired(); // blocking waits come through Wait below (BlockingWaits)
+    }
+
+    /// <summary>A blocking wait on the loop thread inside this task's step: reported in debug mode (<see cref="BlockingWaits"/>).</summary>
+    public override int Wait(IntPtr[] waitHandles, bool waitAll, int millisecondsTimeout) =>
+        BlockingWaits.Wait(Loop, Task, waitHandles, waitAll, millisecondsTimeout);
 
     public EventLoop Loop => Task.Loop;
 
@@ -112,7 +121,16 @@ internal sealed class TaskContext : SynchronizationContext
 /// <summary>The loop's context outside any task: posts become plain callbacks on the loop.</summary>
 internal sealed class LoopSynchronizationContext : SynchronizationContext
 {
-    public LoopSynchronizationContext(EventLoop loop) => Loop = loop;
+    public LoopSynchronizationContext(EventLoop loop)
+    {
+        Loop = loop;
+        if (loop.Debug)
+            SetWaitNotificationRequired();
+    }
+
+    /// <summary>A blocking wait on the loop thread in a plain callback: reported in debug mode (<see cref="BlockingWaits"/>).</summary>
+    public override int Wait(IntPtr[] waitHandles, bool waitAll, int millisecondsTimeout) =>
+        BlockingWaits.Wait(Loop, null, waitHandles, waitAll, millisecondsTimeout);
 
     public EventLoop Loop { get; }
 

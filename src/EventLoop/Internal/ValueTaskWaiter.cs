@@ -118,20 +118,65 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
 
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
+        if (Loop.IsRunningElsewhere)
+        {
+            // Awaited from another thread: the fields below are the loop thread's, so the
+            // registration is done there, and the caller resumes on its own side (ForeignAwait).
+            var registration = new ForeignRegistration(this, continuation, state, ForeignAwait.CaptureTarget());
+            if (Loop.IsClosed)
+            {
+                registration.ResumeNow();
+                return;
+            }
+            Loop.PostFromOtherThread(new WorkItem(ForeignRegistration.Register, registration, WorkKind.StateAction));
+            return;
+        }
+        Register(continuation, state, (flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0 ? SynchronizationContext.Current : null);
+    }
+
+    private void Register(Action<object?> continuation, object? state, SynchronizationContext? context)
+    {
         if (_continuation is not null)
             throw new InvalidOperationException($"The ValueTask of a wait on {Owner} can be awaited only once.");
         _continuation = continuation;
         _continuationState = state;
-        if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0)
-            _continuationContext = SynchronizationContext.Current;
+        _continuationContext = context;
         if (_completed)
             Complete(Error); // completed in between (only when awaited from another thread)
+    }
+
+    /// <summary>An await of the ValueTask from a thread that is not the loop's, carried to the loop thread.</summary>
+    private sealed class ForeignRegistration
+    {
+        public static readonly Action<object?> Register = static s => ((ForeignRegistration)s!).RegisterOnLoop();
+
+        private readonly ValueTaskWaiter<TResult> _waiter;
+        private readonly Action<object?> _continuation;
+        private readonly object? _state;
+        private readonly SynchronizationContext _target;
+
+        public ForeignRegistration(ValueTaskWaiter<TResult> waiter, Action<object?> continuation, object? state, SynchronizationContext target)
+        {
+            _waiter = waiter;
+            _continuation = continuation;
+            _state = state;
+            _target = target;
+        }
+
+        private void RegisterOnLoop() => _waiter.Register(_continuation, _state, _target);
+
+        /// <summary>Resumes the awaiter at once: the loop is closed, the wait can never end; its GetResult says so.</summary>
+        public void ResumeNow() => _target.Post(static s => ((ForeignRegistration)s!).Run(), this);
+
+        private void Run() => _continuation(_state);
     }
 
     public TResult GetResult(short token)
     {
         if (!_completed)
-            throw new InvalidOperationException($"The ValueTask of a wait on {Owner} has not completed yet.");
+            throw new InvalidOperationException(Loop.IsClosed
+                ? $"The wait on {Owner} can never complete: Event loop is closed."
+                : $"The ValueTask of a wait on {Owner} has not completed yet.");
         if (Error is { } error)
             ExceptionDispatchInfo.Throw(error);
         var result = _result;

@@ -70,7 +70,8 @@ public sealed class Server : IAsyncDisposable
         while (_serving && _sockets is not null)
         {
             Socket client;
-            Loop.ForeignWaitStarted();
+            var probe = new AcceptProbe(listener);
+            Loop.ProbedWaitStarted(probe);
             try
             {
                 client = await listener.AcceptAsync();
@@ -84,7 +85,7 @@ public sealed class Server : IAsyncDisposable
             }
             finally
             {
-                Loop.ForeignWaitEnded();
+                Loop.ProbedWaitEnded(probe);
             }
             if (_sockets is null)
             {
@@ -93,6 +94,12 @@ public sealed class Server : IAsyncDisposable
             }
             Accept(client);
         }
+    }
+
+    /// <summary>A pending accept, ready for a virtual clock when a connection waits in the listener's backlog.</summary>
+    private sealed class AcceptProbe(Socket listener) : EventLoop.IReadinessProbe
+    {
+        public bool IsReady => listener.Poll(0, SelectMode.SelectRead);
     }
 
     private void Accept(Socket client)

@@ -17,6 +17,9 @@ internal sealed class SocketTransport : StreamTransport
     protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None);
 
+    // Readable: bytes, the peer's FIN, or an error are there for the receive to take.
+    protected override bool HasBytesWaiting => _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
+
     protected override async ValueTask SendAsync(ReadOnlyMemory<byte> data)
     {
         while (!data.IsEmpty)

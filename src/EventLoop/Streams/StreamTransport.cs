@@ -12,8 +12,17 @@ namespace Asyncio;
 /// is the bytes queued plus the bytes being sent; connection_lost (<c>ConnectionLost</c>)
 /// runs once, closes the resource, and is the only place that does.</para>
 /// </remarks>
-internal abstract class StreamTransport
+internal abstract class StreamTransport : EventLoop.IReadinessProbe
 {
+    // The receive in flight, so that a virtual clock can see that its completion is on its way.
+    private ValueTask<int> _receive;
+
+    /// <summary>Whether the receive in flight has completed or has bytes waiting for it (see <see cref="EventLoop.IReadinessProbe"/>).</summary>
+    bool EventLoop.IReadinessProbe.IsReady => _receive.IsCompleted || HasBytesWaiting;
+
+    /// <summary>Whether the operating system holds bytes (or the end of the stream) for the next receive.</summary>
+    protected virtual bool HasBytesWaiting => false;
+
     private const int ReceiveBufferSize = 64 * 1024;
 
     private readonly LoopStreamReader? _reader;
@@ -113,14 +122,17 @@ internal abstract class StreamTransport
                     continue;
                 }
                 int received;
-                Loop.ForeignWaitStarted();
+                var receive = ReceiveAsync(buffer);
+                _receive = receive;
+                Loop.ProbedWaitStarted(this);
                 try
                 {
-                    received = await ReceiveAsync(buffer);
+                    received = await receive;
                 }
                 finally
                 {
-                    Loop.ForeignWaitEnded();
+                    Loop.ProbedWaitEnded(this);
+                    _receive = default;
                 }
                 // asyncio stops reading at close(): what arrives afterwards is dropped.
                 if (_closing)
@@ -200,14 +212,14 @@ internal abstract class StreamTransport
                 _spare = null;
                 _pendingCount = 0;
                 _inFlight = count;
-                Loop.ForeignWaitStarted();
+                Loop.RealWorkStarted(); // a send always ends by itself: virtual time waits for it
                 try
                 {
                     await SendAsync(chunk.AsMemory(0, count));
                 }
                 finally
                 {
-                    Loop.ForeignWaitEnded();
+                    Loop.RealWorkEnded();
                     _inFlight = 0;
                 }
                 if (_spare is null || chunk.Length > _spare.Length)

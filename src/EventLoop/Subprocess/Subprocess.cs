@@ -18,7 +18,10 @@ public sealed class Subprocess
     private readonly Process _process;
     private readonly StreamTransport? _stdinTransport;
     private readonly List<StreamTransport> _transports;
-    private Future<int>? _exit;
+    // Watched from the start, as asyncio's child watcher does: returncode is set when the loop
+    // sees the exit, and the running child counts as real work, so a virtual clock does not
+    // jump while it runs.
+    private readonly Future<int> _exit;
 
     internal Subprocess(EventLoop loop, Process process, LoopStreamWriter? stdin, LoopStreamReader? stdout, LoopStreamReader? stderr, List<StreamTransport> transports)
     {
@@ -29,6 +32,9 @@ public sealed class Subprocess
         Stderr = stderr;
         _stdinTransport = stdin?.Transport;
         _transports = transports;
+        var exit = new Asyncio.Internal.ExternalFuture<int>(loop);
+        exit.Attach(WaitForExitCodeAsync(process), null, uncountOnCancel: true, real: true);
+        _exit = exit;
     }
 
     /// <summary>The loop the process's streams belong to.</summary>
@@ -62,9 +68,8 @@ public sealed class Subprocess
     private async Task<int> WaitCoreAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var exit = _exit ??= Loop.WrapFuture(WaitForExitCodeAsync(_process));
         // Shield: a cancelled waiter must not cancel the shared exit Future.
-        var shielded = Loop.Shield(exit);
+        var shielded = Loop.Shield(_exit);
         using var registration = Internal.TokenCancellation.Register(shielded, cancellationToken);
         return await shielded;
     }

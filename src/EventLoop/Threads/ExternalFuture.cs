@@ -20,24 +20,33 @@ internal sealed class ExternalFuture<T> : Future<T>
     // An executor job goes on counting after a cancellation (its thread is still busy); a
     // wrapped Task may never complete, so cancelling stops counting it.
     private bool _uncountOnCancel;
+    private bool _real;
 
     public ExternalFuture(EventLoop loop) : base(loop)
     {
     }
 
     /// <summary>Starts watching <paramref name="source"/>: its completion is posted to the loop.</summary>
-    public void Attach(Task source, CancellationTokenSource? cancellation, bool uncountOnCancel)
+    public void Attach(Task source, CancellationTokenSource? cancellation, bool uncountOnCancel, bool real = false)
     {
         _source = source;
         _cancellation = cancellation;
         _uncountOnCancel = uncountOnCancel;
-        if (source.IsCompleted)
+        if (source.IsCompleted && !real)
         {
             CopyOutcome(source);
             return;
         }
+        // (Real work the caller names, a child's exit, is always seen a step later, through the
+        // inbox, as asyncio's child watcher reports it: returncode is None right after the start.)
         _counted = true;
-        Loop.ForeignWaitStarted();
+        // An executor job is real work surely in progress; a wrapped Task may be anything
+        // (even a delay on the loop's own TimeProvider), unless the caller says it is real.
+        _real = !uncountOnCancel || real;
+        if (_real)
+            Loop.RealWorkStarted();
+        else
+            Loop.ForeignWaitStarted();
         _ = source.ContinueWith(static (t, s) =>
         {
             _ = t.Exception; // observed here: a Future cancelled first never looks at it
@@ -60,7 +69,10 @@ internal sealed class ExternalFuture<T> : Future<T>
         if (_counted)
         {
             _counted = false;
-            Loop.ForeignWaitEnded();
+            if (_real)
+                Loop.RealWorkEnded();
+            else
+                Loop.ForeignWaitEnded();
         }
     }
 
