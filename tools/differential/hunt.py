@@ -21,7 +21,9 @@ sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
 RUNNER_PROJECT = os.path.join(HERE, "DifferentialRunner")
-RUNNER_DLL = os.path.join(RUNNER_PROJECT, "bin", "Release", "net10.0", "DifferentialRunner.dll")
+# DIFFERENTIAL_RUNNER_DLL: a copy of the built runner, so that a long hunt survives rebuilds.
+RUNNER_DLL = os.environ.get("DIFFERENTIAL_RUNNER_DLL") or os.path.join(
+    RUNNER_PROJECT, "bin", "Release", "net10.0", "DifferentialRunner.dll")
 
 
 def build_runner():

@@ -39,6 +39,19 @@ class SequencedTimerHandle(_events.TimerHandle):
 _events.TimerHandle = SequencedTimerHandle
 
 
+# Normalisation: EventLoop's TaskGroup cancels its tasks in creation order when it aborts (a
+# documented difference); asyncio walks a set, whose order follows the tasks' addresses. The
+# default names "Task-N" count creations, so sorting by N gives EventLoop's order.
+def _abort_in_creation_order(self):
+    self._aborting = True
+    for t in sorted(self._tasks, key=lambda t: int(t.get_name().rsplit("-", 1)[1])):
+        if not t.done():
+            t.cancel()
+
+
+asyncio.TaskGroup._abort = _abort_in_creation_order
+
+
 class Deadlock(Exception):
     """Nothing is ready and no timer is pending: the C# loop's DeadlockError."""
 
@@ -129,6 +142,8 @@ class Program:
                     return True, value
             except BaseException as e:
                 self.log(me, f"caught {exc_text(e)}")
+                if len(op) > 2 and isinstance(e, asyncio.CancelledError):
+                    self.log(me, f"uncancel = {asyncio.current_task().uncancel()}")
         elif name == "spawn":
             self.body_task(op[1])
             self.log(me, f"spawn t{op[1]}")
@@ -151,8 +166,6 @@ class Program:
                 self.log(me, f"cancel t{op[1]} = {task.cancel(op[2])}")
         elif name == "cancelself":
             self.log(me, f"cancelself = {asyncio.current_task().cancel(op[1])}")
-        elif name == "uncancel":
-            self.log(me, f"uncancel = {asyncio.current_task().uncancel()}")
         elif name == "cancelling":
             self.log(me, f"cancelling = {asyncio.current_task().cancelling()}")
         elif name in ("fset", "fexc", "fcancel"):

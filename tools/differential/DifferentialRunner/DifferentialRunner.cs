@@ -172,6 +172,8 @@ public sealed class DifferentialRunner
                 catch (Exception e)
                 {
                     Log(me, "caught " + ExceptionText(e));
+                    if (op.GetArrayLength() > 2 && e is CancelledError)
+                        Log(me, "uncancel = " + _loop.CurrentTask!.Uncancel());
                 }
                 break;
             case "spawn":
@@ -210,9 +212,6 @@ public sealed class DifferentialRunner
                 }
             case "cancelself":
                 Log(me, "cancelself = " + ValueText(_loop.CurrentTask!.Cancel(op[1].GetString())));
-                break;
-            case "uncancel":
-                Log(me, "uncancel = " + _loop.CurrentTask!.Uncancel());
                 break;
             case "cancelling":
                 Log(me, "cancelling = " + _loop.CurrentTask!.Cancelling());
