@@ -25,7 +25,7 @@ SIMPLE = {
 }
 STARTING = {"spawn": 6, "gather": 3, "wait": 3, "wait_for": 3, "shield": 2, "as_completed": 2,
             "taskgroup": 2}
-BLOCKS = {"try": 4, "timeout": 3}
+BLOCKS = {"try": 4, "timeout": 3, "lock": 2, "sem": 2}
 
 
 class Gen:
@@ -35,6 +35,7 @@ class Gen:
         self.nbodies = self.r.randint(2, 7)
         self.nfutures = self.r.randint(0, 3)
         self.unstarted = set(range(1, self.nbodies))
+        self.started = []  # in the order the generator gave them a starting op
         self.cb = 0
         self.named = 0
         self.names = [f"f{i}" for i in range(self.nfutures)]
@@ -55,6 +56,7 @@ class Gen:
         choices = sorted(k for k in self.unstarted if k > i)
         picked = self.r.sample(choices, self.r.randint(1, min(most, len(choices))))
         self.unstarted -= set(picked)
+        self.started += picked
         return picked
 
     def op(self, i, depth):
@@ -78,7 +80,9 @@ class Gen:
         if name == "return":
             return ["return", r.randint(1, 9)]
         if name == "cancel":
-            return ["cancel", r.randint(0, self.nbodies - 1), r.choice(MESSAGES)]
+            # Mostly a body some op starts, so that the task exists more often than not.
+            k = r.choice(self.started) if self.started and r.random() < 0.8 else r.randint(0, self.nbodies - 1)
+            return ["cancel", k, r.choice(MESSAGES)]
         if name == "cancelself":
             return ["cancelself", r.choice(MESSAGES)]
         # Only the futures made at the start (f0...) are set or awaited: a gather's or shield's
@@ -102,7 +106,10 @@ class Gen:
         if name == "hcancel":
             return ["hcancel", r.randint(1, max(1, self.cb))]
         if name == "await":
-            return ["await", r.randint(i + 1, self.nbodies - 1)] if i + 1 < self.nbodies else ["sleep", 0]
+            if i + 1 >= self.nbodies:
+                return ["sleep", 0]
+            later = [k for k in self.started if k > i]
+            return ["await", r.choice(later) if later and r.random() < 0.8 else r.randint(i + 1, self.nbodies - 1)]
         if name in ("qput", "qputn"):
             return [name, r.randint(1, 9)]
         if name == "cnotify":
@@ -134,6 +141,8 @@ class Gen:
             # revokes it in EventLoop, as in 3.13, but not in 3.12 (a documented difference).
             block = ["try", self.block(i, r.randint(1, 3), depth + 1)]
             return block + ["uncancel"] if r.random() < 0.3 else block
+        if name in ("lock", "sem"):  # async with lock / semaphore: ops
+            return [name, self.block(i, r.randint(1, 3), depth + 1)]
         if name == "timeout":
             inner = self.block(i, r.randint(1, 3), depth + 1)
             if r.random() < 0.3:
@@ -188,7 +197,7 @@ def candidates(doc):
             block = _blocks(d)[bi]
             op = block[oi]
             inner = [p for p in op[1:] if isinstance(p, list) and p and all(isinstance(x, list) for x in p)]
-            if op[0] in ("try", "timeout", "taskgroup") and inner:
+            if op[0] in ("try", "timeout", "taskgroup", "lock", "sem") and inner:
                 block[oi:oi + 1] = inner[0]
                 yield d
             # Shorter delays and timeouts (only those: other numbers are indexes and ids).

@@ -45,8 +45,16 @@ def run_python(docs):
     return transcripts([sys.executable, os.path.join(HERE, "run_py.py")], docs)
 
 
+# --mask: known divergences rewritten away in EventLoop's transcripts, so that a long hunt looks
+# past a bug already filed (e.g. item 5's TimeoutError message) for the ones not yet found.
+MASKS = []
+
+
 def run_csharp(docs):
-    return transcripts(["dotnet", RUNNER_DLL], docs)
+    result = transcripts(["dotnet", RUNNER_DLL], docs)
+    for pattern, replacement in MASKS:
+        result = [[re.sub(pattern, replacement, line) for line in t] for t in result]
+    return result
 
 
 def first_difference(a, b):
@@ -82,7 +90,10 @@ def main():
     p.add_argument("--batch", type=int, default=500)
     p.add_argument("--no-shrink", action="store_true")
     p.add_argument("--no-build", action="store_true")
+    p.add_argument("--mask", action="append", default=[], metavar="REGEX=>REPLACEMENT",
+                   help="rewrite EventLoop's transcript lines before comparing (a known divergence)")
     a = p.parse_args()
+    MASKS.extend(tuple(m.split("=>", 1)) for m in a.mask)
     if not a.minutes and not a.programs:
         a.programs = 1000
     if not a.no_build:

@@ -306,6 +306,14 @@ class Program:
             self.log(me, f"qputn {op[1]}")
         elif name == "qgetn":
             self.log(me, f"qgetn = {self.queue.get_nowait()}")
+        elif name in ("lock", "sem"):
+            primitive = self.lock if name == "lock" else self.semaphore
+            async with primitive:
+                self.log(me, f"{name} in")
+                done, value = await self.block(me, op[1], scopes)
+            self.log(me, f"{name} out")
+            if done:
+                return True, value
         elif name == "lacq":
             await self.lock.acquire()
             self.log(me, "lacq")

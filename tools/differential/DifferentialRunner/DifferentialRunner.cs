@@ -471,6 +471,19 @@ public sealed class DifferentialRunner
             case "qgetn":
                 Log(me, "qgetn = " + _queue.GetNowait());
                 break;
+            case "lock" or "sem":
+                {
+                    (bool Done, object? Value) outcome;
+                    using (await (name == "lock" ? _lock.LockAsync() : _semaphore.LockAsync()))
+                    {
+                        Log(me, name + " in");
+                        outcome = await Block(me, op[1], scopes);
+                    }
+                    Log(me, name + " out");
+                    if (outcome.Done)
+                        return outcome;
+                    break;
+                }
             case "lacq":
                 await _lock.AcquireAsync();
                 Log(me, "lacq");
