@@ -213,20 +213,19 @@ def candidates(doc):
         yield d
 
 
-def shrink(doc, diverges, budget=400):
-    """Greedy shrinking: keeps the first smaller candidate that still diverges, until none does."""
-    tries = 0
-    improved = True
-    while improved and tries < budget:
-        improved = False
-        for c in candidates(doc):
-            tries += 1
-            if diverges(c):
-                doc = c
-                improved = True
-                break
-            if tries >= budget:
-                break
+def shrink(doc, diverging, rounds=100):
+    """Greedy shrinking: keeps the first smaller candidate that still diverges, until none does.
+
+    diverging(docs) answers for a whole list at once (one batch per round, not one process
+    per candidate).
+    """
+    for _ in range(rounds):
+        batch = list(candidates(doc))
+        flags = diverging(batch) if batch else []
+        smaller = next((c for c, flag in zip(batch, flags) if flag), None)
+        if smaller is None:
+            break
+        doc = smaller
     return doc
 
 

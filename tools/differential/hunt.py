@@ -71,8 +71,10 @@ def signature(a, b):
     return blank(x) + " <> " + blank(y)
 
 
-def diverges(doc):
-    return run_python([doc])[0] != run_csharp([doc])[0]
+def diverging(docs, wanted=None):
+    """For each program, whether it diverges (with signature `wanted`, when given)."""
+    return [py != cs and (wanted is None or signature(py, cs) == wanted)
+            for py, cs in zip(run_python(docs), run_csharp(docs))]
 
 
 def report(doc, py, cs, out):
@@ -120,7 +122,7 @@ def main():
             if seen[sig] > 1:
                 continue
             print(f"new divergence (seed {doc['seed']}): {sig}", flush=True)
-            small = doc if a.no_shrink else gen.shrink(doc, diverges)
+            small = doc if a.no_shrink else gen.shrink(doc, lambda docs: diverging(docs, sig))
             report(small, run_python([small])[0], run_csharp([small])[0], sys.stdout)
         print(f"{run} programs, {divergent} divergent, {len(seen)} signatures, "
               f"{time.time() - start:.0f} s", flush=True)
