@@ -206,11 +206,6 @@ def candidates(doc):
                     d = json.loads(text)
                     _blocks(d)[bi][oi][pi] = 0
                     yield d
-    # Trailing empty bodies, fewer futures.
-    if len(doc["bodies"]) > 1 and not doc["bodies"][-1]:
-        d = json.loads(text)
-        d["bodies"].pop()
-        yield d
 
 
 def shrink(doc, diverging, rounds=100):

@@ -52,6 +52,47 @@ def _abort_in_creation_order(self):
 asyncio.TaskGroup._abort = _abort_in_creation_order
 
 
+# Normalisation: EventLoop's AsyncCondition.WaitAsync is 3.13's Condition.wait (gh-112202, a
+# documented difference): whatever exception ends a wait hands one notification on to another
+# waiter (a spurious wake-up at worst, even when none was given), and a cancellation while
+# re-taking the lock re-raises that CancelledError itself. This is 3.13's code.
+async def _condition_wait_313(self):
+    if not self.locked():
+        raise RuntimeError('cannot wait on un-acquired lock')
+    self.release()
+    try:
+        try:
+            fut = self._get_loop().create_future()
+            self._waiters.append(fut)
+            try:
+                await fut
+                return True
+            finally:
+                self._waiters.remove(fut)
+        finally:
+            err = None
+            while True:
+                try:
+                    await self.acquire()
+                    break
+                except asyncio.CancelledError as e:
+                    err = e
+            if err is not None:
+                try:
+                    raise err
+                finally:
+                    err = None
+    except BaseException:
+        for fut in self._waiters:  # 3.13's self._notify(1)
+            if not fut.done():
+                fut.set_result(False)
+                break
+        raise
+
+
+asyncio.Condition.wait = _condition_wait_313
+
+
 class Deadlock(Exception):
     """Nothing is ready and no timer is pending: the C# loop's DeadlockError."""
 
