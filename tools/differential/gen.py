@@ -21,7 +21,7 @@ SIMPLE = {
     "sleep": 12, "raise": 2, "return": 2, "cancel": 4, "cancelself": 2, "cancelling": 1, "fset": 4, "fexc": 2, "fcancel": 3, "fawait": 4, "fcb": 2,
     "soon": 2, "later": 2, "at": 1, "soonraise": 1, "hcancel": 2, "await": 5,
     "qput": 1, "qget": 1, "qputn": 1, "qgetn": 1, "lacq": 1, "lrel": 1, "ewait": 1, "eset": 1,
-    "eclear": 1, "sacq": 1, "srel": 1, "cwait": 1, "cnotify": 1,
+    "eclear": 1, "sacq": 1, "srel": 1, "cwait": 1, "cnotify": 1, "shieldt": 2,
 }
 STARTING = {"spawn": 6, "gather": 3, "wait": 3, "wait_for": 3, "shield": 2, "as_completed": 2,
             "taskgroup": 2}
@@ -105,11 +105,13 @@ class Gen:
             return [name, r.choice(DELAYS), self.cb]
         if name == "hcancel":
             return ["hcancel", r.randint(1, max(1, self.cb))]
-        if name == "await":
+        if name in ("await", "shieldt"):
             if i + 1 >= self.nbodies:
                 return ["sleep", 0]
             later = [k for k in self.started if k > i]
-            return ["await", r.choice(later) if later and r.random() < 0.8 else r.randint(i + 1, self.nbodies - 1)]
+            k = r.choice(later) if later and r.random() < 0.8 else r.randint(i + 1, self.nbodies - 1)
+            # shieldt: shield() of a task that already exists (and may be done).
+            return ["await", k] if name == "await" else ["shieldt", k]
         if name in ("qput", "qputn"):
             return [name, r.randint(1, 9)]
         if name == "cnotify":

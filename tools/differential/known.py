@@ -14,6 +14,8 @@ CAUSES = [
                             "asyncio's is empty (timeout scopes, WaitFor, AsCompleted)"),
     (r"gather g\d+ ! CancelledError", "item 14: a cancelled Gather(returnExceptions: true) takes its CancelledError "
                                       "from the child that completed last, asyncio from the last child in argument order"),
+    (r"shieldt t\d+ ! CancelledError", "item 13: Shield of a task already cancelled with a message returns a new future "
+                                      "cancelled without it; asyncio returns the task itself"),
 ]
 HEADER = """# Corpus programs that diverge from CPython today, with the cause (issue 21's item).
 # DifferentialCorpusTests prints them and does not fail on them; it fails on any other

@@ -299,6 +299,17 @@ class Program:
                 self.log(me, f"shield {op[2]} ! {exc_text(e)}")
                 raise
             self.log(me, f"shield {op[2]} = {value_text(r)}")
+        elif name == "shieldt":
+            task = self.tasks.get(f"t{op[1]}")
+            if task is None:
+                self.log(me, f"no t{op[1]}")
+            else:
+                try:
+                    r = await asyncio.shield(task)
+                except BaseException as e:
+                    self.log(me, f"shieldt t{op[1]} ! {exc_text(e)}")
+                    raise
+                self.log(me, f"shieldt t{op[1]} = {value_text(r)}")
         elif name == "as_completed":
             tasks = [self.body_task(k) for k in op[1]]
             for aw in asyncio.as_completed(tasks, timeout=op[2]):

@@ -380,6 +380,27 @@ public sealed class DifferentialRunner
                     Log(me, $"shield {sname} = {ValueText(r)}");
                     break;
                 }
+            case "shieldt":
+                {
+                    string label = "t" + op[1].GetInt32();
+                    if (!_tasks.TryGetValue(label, out var task))
+                    {
+                        Log(me, "no " + label);
+                        break;
+                    }
+                    object? r;
+                    try
+                    {
+                        r = await _loop.Shield(task);
+                    }
+                    catch (Exception e)
+                    {
+                        Log(me, $"shieldt {label} ! {ExceptionText(e)}");
+                        throw;
+                    }
+                    Log(me, $"shieldt {label} = {ValueText(r)}");
+                    break;
+                }
             case "as_completed":
                 {
                     var tasks = op[1].EnumerateArray().Select(k => (IFuture<object?>)BodyTask(k.GetInt32())).ToList();
