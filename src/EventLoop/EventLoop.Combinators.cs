@@ -563,7 +563,7 @@ public sealed partial class EventLoop
         }
         catch (CancelledError cancelled)
         {
-            throw new TimeoutException("The operation has timed out.", cancelled);
+            throw ThrowHelper.TimeoutError(cancelled);
         }
     }
 
@@ -727,7 +727,7 @@ public sealed partial class EventLoop
             {
                 if (scope.ExpiredByToken)
                     throw new OperationCanceledException("The operation was canceled.", exception, cancellationToken);
-                throw new TimeoutException("The operation has timed out.", exception);
+                throw ThrowHelper.TimeoutError(exception);
             }
             throw;
         }

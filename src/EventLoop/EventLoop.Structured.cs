@@ -145,6 +145,13 @@ public sealed partial class EventLoop
         if (inner.Done && inner is Future<T> same)
             return same;
         var outer = create(this);
+        if (inner.Done && inner.Cancelled)
+        {
+            // asyncio returns the done task itself, so awaiting it raises the task's own
+            // CancelledError: keep its message (a later cancellation of inner has none).
+            outer.Cancel(inner.AwaitedCancelMessage);
+            return outer;
+        }
         var link = new ShieldLink<T>(inner, outer, resultOf);
         if (inner.Done)
             link.OnFutureDone(inner); // a done task: copy its outcome now
@@ -348,7 +355,7 @@ public sealed partial class EventLoop
         public async Task<Future> NextAsync() =>
             await _done.GetAsync() ?? throw (_cancelled
                 ? new OperationCanceledException(_token)
-                : new TimeoutException("The operation has timed out."));
+                : ThrowHelper.TimeoutError());
 
         public async Task<T> NextResultAsync<T>()
         {

@@ -35,4 +35,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void InvalidState(string message) => throw new InvalidStateError(message);
+
+    /// <summary>asyncio's <c>TimeoutError</c> from <c>wait_for</c>, <c>timeout()</c> and <c>as_completed</c>: no message (<c>str(e) == ''</c>), raised from the cancellation it replaces.</summary>
+    public static TimeoutException TimeoutError(Exception? cause = null) => new(string.Empty, cause);
 }
