@@ -21,6 +21,8 @@
 #     hours. The same seed prints the same trace.
 #   Timeline: it makes its own virtual-time loop (EventLoopOptions { VirtualTime = true }), so
 #     the variable changes nothing; its output files are compared run against run.
+#   GameLoop: a frame loop on its own virtual clock, likewise.
+# HostedService (a Generic Host with a loop service) is compared: its output is the loop's order.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,8 +30,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 compared=(01_ensure_future_nowait 02_call_soon_later_at 03_await_plain_function_future
           04_callback_from_plain_function 06_other_functions
-          Channels Chat Coroutines StreamsEcho EchoServer)
-rerun_on_virtual=(05_wait_first_and_all Pipeline Simulation Timeline)
+          Channels Chat Coroutines StreamsEcho EchoServer HostedService)
+rerun_on_virtual=(05_wait_first_and_all Pipeline Simulation Timeline GameLoop)
+
+# A new example must be put in one of the two lists, so that none is skipped unnoticed.
+for dir in examples/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir/$name.csproj" ] || continue
+    case " ${compared[*]} ${rerun_on_virtual[*]} " in
+        *" $name "*) ;;
+        *) echo "FAIL  $name: in neither list of scripts/check-examples-virtual-time.sh"; exit 1 ;;
+    esac
+done
 limit=120 # seconds of real time per run
 
 if [ "${1:-}" != "--no-build" ]; then
