@@ -26,6 +26,9 @@ public sealed partial class EventLoop
     internal UnobservedSentinel TrackUnobserved(Future future)
     {
         var sentinel = new UnobservedSentinel(this, future);
+        // After Close nothing would free the handle; the sentinel drops its report by itself.
+        if (_leftoversTaken)
+            return sentinel;
         _unobserved.Add(GCHandle.Alloc(future, GCHandleType.WeakTrackResurrection));
         if (_unobserved.Count >= _unobservedPruneAt)
             PruneUnobserved();
