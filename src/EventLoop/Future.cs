@@ -76,6 +76,8 @@ public abstract class Future : IAwaitTarget
         public List<WorkItem>? More;
         public string? CancelMessage;
         public CancelledError? CancelledException;
+        // Reports the exception if the Future is collected before anyone retrieves it.
+        public EventLoop.UnobservedSentinel? Sentinel;
     }
 
     private RareState Rare => _rare ??= new RareState();
@@ -135,7 +137,33 @@ public abstract class Future : IAwaitTarget
     internal bool ExceptionUnobserved => _exceptionUnobserved;
 
     /// <summary>Marks the exception as seen, so that no "exception was never retrieved" is reported.</summary>
-    internal void MarkObserved() => _exceptionUnobserved = false;
+    internal void MarkObserved()
+    {
+        if (_exceptionUnobserved)
+            ObserveSlow();
+    }
+
+    private void ObserveSlow()
+    {
+        _exceptionUnobserved = false;
+        if (_rare?.Sentinel is { } sentinel)
+        {
+            _rare.Sentinel = null;
+            sentinel.Dismiss();
+        }
+    }
+
+    /// <summary>At Close, under the loop's lock: whether the report of this Future is Close's to make (not already the finalizer's).</summary>
+    internal bool ClaimUnobservedReport()
+    {
+        var sentinel = _rare?.Sentinel;
+        if (sentinel is null)
+            return true;
+        if (sentinel.Claimed)
+            return false;
+        sentinel.Claimed = true;
+        return true;
+    }
 
     /// <summary>The result as an object: asyncio's <c>fut.result()</c> without the static type.</summary>
     /// <remarks>
@@ -161,7 +189,7 @@ public abstract class Future : IAwaitTarget
             throw MakeCancelledError();
         if (_state == FutureState.Pending)
             ThrowHelper.InvalidState("Exception is not set.");
-        _exceptionUnobserved = false;
+        MarkObserved();
         return StoredException;
     }
 
@@ -188,7 +216,7 @@ public abstract class Future : IAwaitTarget
     {
         // Check first: even a done Future's "observed" mark is state another thread must not write.
         Loop.CheckThread(nameof(Cancel));
-        _exceptionUnobserved = false;
+        MarkObserved();
         return CancelCore(message);
     }
 
@@ -307,7 +335,7 @@ public abstract class Future : IAwaitTarget
         Rare.Exception = exception;
         _state = Failed;
         _exceptionUnobserved = true;
-        Loop.TrackUnobserved(this);
+        Rare.Sentinel = Loop.TrackUnobserved(this);
         if (Loop.ObserverField is not null)
             NotifyCompleted();
         ScheduleCallbacks();
@@ -378,7 +406,7 @@ public abstract class Future : IAwaitTarget
             throw MakeCancelledError();
         if (_state == FutureState.Pending)
             ThrowHelper.InvalidState("Result is not set.");
-        _exceptionUnobserved = false;
+        MarkObserved();
         ExceptionDispatchInfo.Throw(StoredException!);
     }
 

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Asyncio.Internal;
 
 /// <summary>The loop's only thread-safe entry, and its only lock.</summary>
@@ -5,9 +7,16 @@ namespace Asyncio.Internal;
 /// Other threads append here (<c>CallSoonThreadsafe</c>, a context's <c>Post</c>); the loop
 /// moves the items to the ready queue in arrival order at phase 3 of each iteration, and blocks
 /// here at phase 2, so that a post wakes it at once.
+/// <para>Memory comes back after a burst: the array grows by doubling while posts arrive faster
+/// than the loop drains them, and shrinks back to <see cref="RetainedItems"/> when the loop is
+/// about to block (idle), or to twice what a drain moved when that was under a quarter of it.
+/// Both checks run once per drain or per block, never per post.</para>
 /// </remarks>
 internal sealed class Inbox
 {
+    // What the inbox keeps when idle: 1,024 items, 24 KB, below the large object heap.
+    internal const int RetainedItems = 1024;
+
     private readonly object _gate = new();
     private WorkItem[] _items = new WorkItem[16];
     private int _count;
@@ -57,6 +66,9 @@ internal sealed class Inbox
         {
             if (_count != 0)
                 return;
+            // Idle: what a burst grew can go back now, before the loop sleeps.
+            if (_items.Length > RetainedItems)
+                _items = new WorkItem[RetainedItems];
             _loopWaiting = true;
             try
             {
@@ -82,7 +94,21 @@ internal sealed class Inbox
             Array.Clear(_items, 0, n);
             _count = 0;
             _published = 0;
+            // Hysteresis: only an array four times larger than this drain shrinks, to twice it,
+            // so a steady rate of posts keeps its array.
+            if (_items.Length > RetainedItems && n < _items.Length / 4)
+                _items = new WorkItem[Math.Max(RetainedItems, (int)BitOperations.RoundUpToPowerOf2((uint)n) * 2)];
             return n;
+        }
+    }
+
+    /// <summary>The slots the inbox holds (tests: the retention after a burst).</summary>
+    internal int Capacity
+    {
+        get
+        {
+            lock (_gate)
+                return _items.Length;
         }
     }
 

@@ -36,13 +36,26 @@ internal sealed class TimerHeap
     // each new loop allocates one afresh, which the runtime zeroes and the kernel faults in
     // (issue 6's W2 cancel spent more time there than in the heap's own code). Only this class
     // rents arrays of the private Entry type, so every array in that pool has been cleared.
+    // Past MaxPooledLength (262,144 entries, 6 MB: 200,000 timers still fit) arrays are
+    // allocated and left to the GC instead: the shared pool would park each doubling of a
+    // burst for a minute or more (10 million timers cancelled at once left 768 MB there).
     private const int InitialCapacity = 16;
+    internal const int MaxPooledLength = 1 << 18;
+    // Below this the heap never shrinks: 1,024 entries are 24 KB.
+    internal const int ShrinkFloor = 1024;
     private static ArrayPool<Entry> Pool => ArrayPool<Entry>.Shared;
 
     private Entry[] _heap = Pool.Rent(InitialCapacity);
     private int _count;
+    // Pop shrinks the array by half once the count falls to a quarter of it (growth doubles at
+    // full: the factor of two between the two is the hysteresis that keeps a steady load from
+    // resizing). Zero for a small array, so the test is the one Pop made for "now empty".
+    private int _shrinkAt;
 
     public int Count => _count;
+
+    /// <summary>The entries the array holds (tests: the retention after a burst).</summary>
+    internal int Capacity => _heap.Length;
 
     public TimerHandle Peek() => _heap[0].Timer;
 
@@ -65,8 +78,8 @@ internal sealed class TimerHeap
         int last = --_count;
         var moved = heap[last];
         heap[last] = default;
-        if (last == 0)
-            return top;
+        if (last <= _shrinkAt)
+            return PopNearEmpty(top, in moved, last);
         // Floyd's trick: the entry moved up from the end is among the latest, so it almost always
         // goes back near the bottom. Rather than compare it with the smallest child at every level
         // on the way down, move the hole at the root down to a leaf along the smallest children,
@@ -87,6 +100,16 @@ internal sealed class TimerHeap
             child = SmallestChild(heap, hole, last);
         }
         SiftUp(hole, in moved);
+        return top;
+    }
+
+    /// <summary>The end of a <see cref="Pop"/> that left the heap empty or a quarter full: places <paramref name="moved"/>, then halves a large array.</summary>
+    private TimerHandle PopNearEmpty(TimerHandle top, in Entry moved, int last)
+    {
+        if (last > 0)
+            SiftDown(0, in moved, last);
+        if (_heap.Length > ShrinkFloor)
+            MoveTo(Math.Max(ShrinkFloor, _heap.Length / 2));
         return top;
     }
 
@@ -120,19 +143,28 @@ internal sealed class TimerHeap
     {
         Array.Clear(_heap, 0, _count);
         _count = 0;
-        Pool.Return(_heap);
+        Return(_heap);
         _heap = Pool.Rent(InitialCapacity);
+        _shrinkAt = 0;
     }
 
     /// <summary>Moves the entries to a rented array of at least <paramref name="capacity"/> and returns the old one, cleared.</summary>
     private void MoveTo(int capacity)
     {
         var old = _heap;
-        var heap = Pool.Rent(capacity);
+        var heap = capacity <= MaxPooledLength ? Pool.Rent(capacity) : new Entry[capacity];
         Array.Copy(old, heap, _count);
         Array.Clear(old, 0, _count);
-        Pool.Return(old);
+        Return(old);
         _heap = heap;
+        _shrinkAt = heap.Length > ShrinkFloor ? heap.Length / 4 : 0;
+    }
+
+    /// <summary>Gives a cleared array back to the shared pool, unless it is too large to park there.</summary>
+    private static void Return(Entry[] array)
+    {
+        if (array.Length <= MaxPooledLength)
+            Pool.Return(array);
     }
 
     /// <summary>Moves parents down until <paramref name="item"/>'s slot, starting at the hole <paramref name="i"/>, is found.</summary>

@@ -369,8 +369,9 @@ public sealed class LoopStreamReader
             }
             else
             {
-                var grown = new byte[Math.Max(_count + data.Length, Math.Max(_buffer.Length * 2, 4096))];
+                var grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(_count + data.Length, Math.Max(_buffer.Length * 2, 4096)));
                 Buffer.BlockCopy(_buffer, _start, grown, 0, _count);
+                ReturnBuffer();
                 _buffer = grown;
             }
             _start = 0;
@@ -391,6 +392,18 @@ public sealed class LoopStreamReader
         _start += n;
         _count -= n;
         if (_count == 0)
+        {
+            // Nothing buffered: the buffer goes back to the pool, so an idle reader holds none.
             _start = 0;
+            ReturnBuffer();
+            _buffer = [];
+        }
+    }
+
+    private void ReturnBuffer()
+    {
+        // Only rented arrays are ever stored, or the empty one.
+        if (_buffer.Length > 0)
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
     }
 }

@@ -14,6 +14,9 @@ internal sealed class SocketTransport : StreamTransport
 
     public Socket Socket => _socket;
 
+    // A socket's zero-byte receive completes when data or EOF arrives, and consumes nothing.
+    protected override bool WaitsForDataWithoutBuffer => true;
+
     protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None);
 
