@@ -4,7 +4,7 @@
 
 A program is a list of bodies; body 0 is the main task, body k runs as task "tk" once some op
 starts it. Body i only starts and awaits bodies k > i, so no program awaits in a cycle (a
-cancelled cycle of awaits is issue 21 item 12: asyncio raises RecursionError, which no C# runner
+cancelled cycle of awaits is out of reach: asyncio raises RecursionError, which no C# runner
 could reproduce) and each body runs at most once, so every label names one task.
 """
 import argparse

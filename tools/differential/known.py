@@ -17,7 +17,7 @@ CAUSES = [
     (r"shieldt t\d+ ! CancelledError", "item 13: Shield of a task already cancelled with a message returns a new future "
                                       "cancelled without it; asyncio returns the task itself"),
 ]
-HEADER = """# Corpus programs that diverge from CPython today, with the cause (issue 21's item).
+HEADER = """# Corpus programs that diverge from CPython today, with the cause.
 # DifferentialCorpusTests prints them and does not fail on them; it fails on any other
 # divergence, and lists the seeds here that now match: delete their lines when the bug is fixed.
 """

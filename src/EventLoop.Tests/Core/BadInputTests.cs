@@ -128,7 +128,7 @@ public class BadInputTests : LoopTest
             Try(() => loop.CallLater(1, () => log.Add("wrong thread")));
             Try(() => loop.CreateTask(() => Task.CompletedTask));
             Try(() => future.SetResult(1));
-            Try(() => future.GetAwaiter().UnsafeOnCompleted(() => log.Add("resumed"))); // an await: accepted (issue 19, item 1)
+            Try(() => future.GetAwaiter().UnsafeOnCompleted(() => log.Add("resumed"))); // an await: accepted
             loop.CallSoonThreadsafe(() => { log.Add("threadsafe"); loop.Stop(); });
             done.Set();
         });

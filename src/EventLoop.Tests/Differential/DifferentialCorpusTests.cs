@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Asyncio.Tests.Differential;
 
 /// <summary>
-/// Issue 21 item 18: thousands of generated asyncio programs (tools/differential/gen.py), each
+/// Thousands of generated asyncio programs (tools/differential/gen.py), each
 /// with the transcript CPython 3.12 printed for it (scripts/record-differential.sh), replayed
 /// here through EventLoop's public API with no Python needed. Every transcript must be CPython's.
 /// </summary>

@@ -5,7 +5,7 @@ using Asyncio.Tests.Reliability.Boundary;
 namespace Asyncio.Tests.Streams;
 
 /// <summary>
-/// Issue 20, item 7: under virtual time the clock does not jump while real work the loop waits on
+/// Under virtual time the clock does not jump while real work the loop waits on
 /// is in flight (a loopback socket round trip, a thread-pool job), and still jumps when nothing
 /// real is pending. Loopback only; each run on its own thread, bounded in real time.
 /// </summary>

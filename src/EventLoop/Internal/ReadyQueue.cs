@@ -19,7 +19,7 @@ namespace Asyncio.Internal;
 /// slot is cleared so the queue holds no garbage. Emptied segments of the largest size are kept
 /// for reuse (as a ring buffer keeps its capacity), up to <see cref="MaxSpareSegments"/> of them:
 /// a loop that spawns 100,000 tasks at a time allocates no queue memory after the first time,
-/// while a burst of millions gives back what it took past that (issue 19: 1.6 million posts
+/// while a burst of millions gives back what it took past that (1.6 million posts
 /// used to leave their 400 segments, 38 MB, to the loop for its lifetime).</para>
 /// </remarks>
 internal struct ReadyQueue

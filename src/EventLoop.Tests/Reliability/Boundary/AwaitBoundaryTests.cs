@@ -1,7 +1,7 @@
 namespace Asyncio.Tests.Reliability.Boundary;
 
 /// <summary>
-/// Issue 19, item 1: a loop awaitable awaited from a thread that is not the loop's works. The
+/// A loop awaitable awaited from a thread that is not the loop's works. The
 /// registration is carried to the loop thread, and the awaiting code resumes on its own side
 /// (its SynchronizationContext, or the thread pool), never inline on the loop thread; nothing
 /// throws out of <c>OnCompleted</c> (which would end the process).

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Asyncio.Tests.Reliability.Boundary;
 
 /// <summary>
-/// Issue 19, item 9: in debug mode a blocking wait on the loop thread (<c>.Result</c>,
+/// In debug mode a blocking wait on the loop thread (<c>.Result</c>,
 /// <c>.Wait()</c>, <c>GetAwaiter().GetResult()</c> on an unfinished .NET Task, a wait handle) is
 /// reported while it still blocks, naming the call and its caller; out of debug mode, nothing.
 /// </summary>

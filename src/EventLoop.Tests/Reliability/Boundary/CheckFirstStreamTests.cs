@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Issue 19's probes of "a bad argument checked after the side effect": each refusal comes before any socket, child process or server exists.</summary>
+/// <summary>Probes of "a bad argument checked after the side effect": each refusal comes before any socket, child process or server exists.</summary>
 public class CheckFirstStreamTests : RealTimeLoopTest
 {
     [Fact]

@@ -1,6 +1,6 @@
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Issue 19's probes of "refused, yet it acted": each call from another thread, made while the loop runs, throws and changes nothing.</summary>
+/// <summary>Probes of "refused, yet it acted": each call from another thread, made while the loop runs, throws and changes nothing.</summary>
 /// <remarks>Each test then does the same call on the loop thread and checks that it behaves as if the refused call had never happened.</remarks>
 public class CheckFirstTests : LoopTest
 {
@@ -93,7 +93,7 @@ public class CheckFirstTests : LoopTest
     [Fact]
     public void ManyForeignAddDoneCallbacks_WhileTheLoopCompletesFutures_LoseNothingAndNeverReachTheReporter()
     {
-        // Issue 19's probe: 400,000 adds from another thread lost half the callbacks and sometimes
+        // A probe: 400,000 adds from another thread lost half the callbacks and sometimes
         // killed the loop thread. Now each foreign add is refused, and every loop-thread add runs.
         var loop = NewLoop();
         int ran = 0, refused = 0;

@@ -1,7 +1,7 @@
 namespace Asyncio.Tests.Reliability.Boundary;
 
 /// <summary>
-/// Issue 19, item 2: a loop task whose method leaves the loop thread (<c>ConfigureAwait(false)</c>,
+/// A loop task whose method leaves the loop thread (<c>ConfigureAwait(false)</c>,
 /// <c>Task.Run</c>) still finishes, on the loop thread, its done-callbacks scheduled with
 /// <c>CallSoon</c>; a coroutine task never leaves. Virtual time as well as real time.
 /// </summary>

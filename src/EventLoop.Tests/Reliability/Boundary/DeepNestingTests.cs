@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Asyncio.Tests.Reliability.Boundary;
 
 /// <summary>
-/// Deep nesting (issue 19, item 8): awaiters resumed one inside another never overflow, and the
+/// Deep nesting: awaiters resumed one inside another never overflow, and the
 /// stack guard's error comes out of a deep nest with a short trace, quickly.
 /// </summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Issue 19 items 3 and 5 for the loop's own members: another loop's futures and null elements are refused at the call, and loop-thread-only members check the thread before any state change.</summary>
+/// <summary>Another loop's futures and null elements are refused at the call, and loop-thread-only members check the thread before any state change.</summary>
 public class ForeignFutureTests : LoopTest
 {
     private const string OtherLoopMessage = "The future belongs to a different loop than the one specified as the loop argument";

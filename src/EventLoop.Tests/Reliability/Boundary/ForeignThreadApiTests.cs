@@ -6,7 +6,7 @@ using Asyncio.Internal;
 
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Issue 19, item 3: every public instance method and property setter of the loop's objects, called from a foreign thread while the loop runs, is documented thread-safe or refused, and refused before it changed anything.</summary>
+/// <summary>Every public instance method and property setter of the loop's objects, called from a foreign thread while the loop runs, is documented thread-safe or refused, and refused before it changed anything.</summary>
 /// <remarks>
 /// The public API is enumerated by reflection, so a member added later is covered without
 /// touching this test. Each member is called once from a new thread (bounded in time) against

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Asyncio.Tests.Reliability.Boundary;
 
 /// <summary>
-/// Memory the loop took comes back (issue 19, item 7): failed tasks nobody references are
+/// Memory the loop took comes back: failed tasks nobody references are
 /// reported and freed without waiting for Close; the ready queue, the inbox and the timer heap
 /// give back what a burst grew; an idle connection holds no receive buffer.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Issue 20, item 1: a wait on a queue, lock, semaphore, event, condition or barrier that ends by cancellation leaves no waiter behind, loses no item and holds no lock.</summary>
+/// <summary>A wait on a queue, lock, semaphore, event, condition or barrier that ends by cancellation leaves no waiter behind, loses no item and holds no lock.</summary>
 /// <remarks>
 /// Every primitive is cancelled each way a user can: <c>task.Cancel()</c>, a <c>WaitFor</c>
 /// timeout, a <see cref="CancellationToken"/> cancelled by a loop callback, and one cancelled from
@@ -275,7 +275,7 @@ public class NoWaiterLeftTests : LoopTest
     [Fact]
     public void Acceptance_QueueGetWithToken_CancelledAtOne()
     {
-        // Issue 20's acceptance lines about the queue, on this branch's API.
+        // The interop acceptance lines about the queue, on this branch's API.
         var loop = NewLoop();
         var queue = new AsyncQueue<int>();
         var log = new List<string>();

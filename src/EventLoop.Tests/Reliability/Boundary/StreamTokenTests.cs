@@ -1,6 +1,6 @@
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Issue 20, item 2, for the reader: a read ended by its CancellationToken loses no byte and frees the reader for the next read.</summary>
+/// <summary>For the reader: a read ended by its CancellationToken loses no byte and frees the reader for the next read.</summary>
 public class StreamTokenTests : LoopTest
 {
     [Theory]
