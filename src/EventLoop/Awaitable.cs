@@ -60,6 +60,9 @@ public readonly struct Awaitable
     /// <summary>Whether this is a loop Future (for the checks gather and wait make before anything else).</summary>
     internal Future? AsLoopFuture => _kind == AwaitableKind.Future ? (Future)_source! : null;
 
+    /// <summary>The object behind it (a Future, a coroutine's box, a .NET Task), for gather's one-child-per-object rule.</summary>
+    internal object? Source => _source;
+
     /// <summary>asyncio's <c>ensure_future(aw, loop=loop)</c>: a Future of <paramref name="loop"/> for this awaitable.</summary>
     internal Future ToFuture(EventLoop loop, string? name = null)
     {

@@ -146,10 +146,8 @@ public sealed partial class EventLoop
     public Future<T[]> Gather<T>(params Coroutine<T>[] coroutines)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
-        var tasks = new Future[coroutines.Length];
-        for (int i = 0; i < coroutines.Length; i++)
-            tasks[i] = GatherChild(CreateTask(coroutines[i]));
-        return GatherCore(tasks, returnExceptions: false, static f => ((IFuture<T>)f).Result(), allDistinct: true);
+        var tasks = GatherChildren(coroutines, static c => c.Core, static (loop, c) => loop.CreateTask(c), out bool distinct);
+        return GatherCore(tasks, returnExceptions: false, static f => ((IFuture<T>)f).Result(), allDistinct: distinct);
     }
 
     /// <summary>Runs each coroutine as a task and waits for all of them: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
@@ -158,10 +156,36 @@ public sealed partial class EventLoop
     public Future<object?[]> Gather(params Coroutine[] coroutines)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
+        var tasks = GatherChildren(coroutines, static c => c.Core, static (loop, c) => loop.CreateTask(c), out bool distinct);
+        return GatherCore(tasks, returnExceptions: false, static f => f.Result(), allDistinct: distinct);
+    }
+
+    /// <summary>A task for each coroutine object, in argument order; one given twice is one task, in both places (asyncio's <c>arg_to_fut</c>).</summary>
+    /// <remarks>
+    /// Only a coroutine already taken by a task is looked for among the earlier arguments, so the
+    /// common case (every one new) costs one flag test per child and no set.
+    /// </remarks>
+    private Future[] GatherChildren<TCoroutine>(TCoroutine[] coroutines, Func<TCoroutine, CoroutineCore> coreOf,
+        Func<EventLoop, TCoroutine, LoopTask> create, out bool distinct)
+    {
         var tasks = new Future[coroutines.Length];
+        distinct = true;
         for (int i = 0; i < coroutines.Length; i++)
-            tasks[i] = GatherChild(CreateTask(coroutines[i]));
-        return GatherCore(tasks, returnExceptions: false, static f => f.Result(), allDistinct: true);
+        {
+            var core = coreOf(coroutines[i]);
+            if (core.TakenByTask)
+            {
+                int first = Array.FindIndex(coroutines, 0, i, c => ReferenceEquals(coreOf(c), core));
+                if (first >= 0)
+                {
+                    tasks[i] = tasks[first];
+                    distinct = false;
+                    continue;
+                }
+            }
+            tasks[i] = GatherChild(create(this, coroutines[i]));
+        }
+        return tasks;
     }
 
     /// <summary>Gathers any Futures and tasks; with <paramref name="returnExceptions"/>, exceptions take the place of results: asyncio's <c>gather(*fs, return_exceptions=...)</c>.</summary>
@@ -198,6 +222,17 @@ public sealed partial class EventLoop
         var children = new Future[awaitables.Length];
         for (int i = 0; i < awaitables.Length; i++)
         {
+            // asyncio's arg_to_fut: a coroutine object given twice is one child (a Future given
+            // twice is already one object: GatherCore counts it once).
+            if (awaitables[i].Source is CoroutineCore { TakenByTask: true } core)
+            {
+                int first = Array.FindIndex(awaitables, 0, i, a => ReferenceEquals(a.Source, core));
+                if (first >= 0)
+                {
+                    children[i] = children[first];
+                    continue;
+                }
+            }
             children[i] = awaitables[i].ToFuture(this);
             if (awaitables[i].AsLoopFuture is null && children[i] is LoopTask task)
                 _ = GatherChild(task);

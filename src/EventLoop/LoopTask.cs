@@ -122,8 +122,11 @@ public class LoopTask : Future
     }
 
     internal LoopTask(EventLoop loop, CoroutineCore coroutine, string? name, long number)
-        : this(loop, (object)coroutine, name, number) =>
+        : this(loop, (object)coroutine, name, number)
+    {
         Set(TaskFlags.OverCoroutine, true);
+        coroutine.TakenByTask = true;
+    }
 
     private LoopTask(EventLoop loop, object coroutine, string? name, long number) : base(loop)
     {

@@ -44,6 +44,10 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
         Closed,    // its task was cancelled before it started: it never runs
     }
 
+    /// <summary>Whether a task was made over this coroutine (so that gather can map a second mention of it to that task, as asyncio's <c>arg_to_fut</c>).</summary>
+    /// <remarks>Beside <see cref="_state"/>, in what would be padding: no byte is added to the box.</remarks>
+    public bool TakenByTask { get; set; }
+
     /// <summary>Whether the body has returned or thrown (or will never run).</summary>
     public bool IsCompleted => _state >= State.Finished;
 

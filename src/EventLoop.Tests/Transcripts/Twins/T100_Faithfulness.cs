@@ -335,4 +335,30 @@ internal static class T100_Faithfulness
         }
         o.Print("ran:", ran);
     }
+
+    [Transcript("108_gather_same_coroutine_twice")]
+    public static void GatherSameCoroutineTwice(TextWriter o)
+    {
+        async Coroutine<int> Work()
+        {
+            o.Print("work runs");
+            await Sleep(0);
+            return 7;
+        }
+
+        async Task Main()
+        {
+            var loop = EventLoop.GetRunningLoop();
+            var c = Work();
+            o.Print(await loop.Gather(c, c));
+            var d = Work();
+            o.Print(await loop.Gather(d, Work(), d));
+            var f = loop.CreateFuture<string>();
+            loop.CallSoon(f.SetResult, "f");
+            o.Print((object)await loop.Gather(new Future[] { f, f })); // one argument, not the params array
+            o.Print("tasks left:", loop.AllTasks().Count);
+        }
+
+        EventLoop.Run(Main, Virtual);
+    }
 }
