@@ -66,8 +66,10 @@ public sealed partial class EventLoop
         if (seconds < _slowCallbackDuration)
             return;
         var handle = item.Kind == WorkKind.Handle ? (Handle)item.Callback : new ReportHandle(this, item.Task is { } t ? t.Task.ToString() : item.Describe());
+        // asyncio's _format_handle: a task's step is shown as the task itself, not a handle around it.
+        string shown = item.Task is { } stepped ? stepped.Task.ToString() : handle.ToString();
         CallExceptionHandler(new ExceptionContext(
-            $"Executing {handle} took {seconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds")
+            $"Executing {shown} took {seconds.ToString("0.000", CultureInfo.InvariantCulture)} seconds")
         {
             Handle = handle,
             SourceTraceback = handle.SourceTraceback,

@@ -18,6 +18,22 @@ public class DebugModeTests : LoopTest
     }
 
     [Fact]
+    public void Debug_SlowTaskStep_IsReportedAsTheTaskItself()
+    {
+        var loop = NewLoop();
+        loop.Debug = true;
+        loop.SlowCallbackDuration = 0;
+        var task = loop.CreateTask(async () => { await loop.Sleep(0); return 1; }, name: "worker");
+        loop.RunUntilComplete(task);
+
+        // asyncio's _format_handle shows a task's step as the task: "Executing <Task ...> took".
+        var steps = TakeReports().Where(r => r.Message.Contains("worker")).Select(r => r.Message).ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.Matches(@"^Executing <LoopTask pending name='worker'> took \d+\.\d{3} seconds$", steps[0]);
+        Assert.Matches(@"^Executing <LoopTask finished name='worker' result=1> took \d+\.\d{3} seconds$", steps[1]);
+    }
+
+    [Fact]
     public void Debug_Off_NothingIsTimedOrRemembered()
     {
         var loop = NewLoop();

@@ -53,7 +53,7 @@ public class BlockingCallTests : LoopTest
         Assert.EndsWith(" seconds and still blocks; await it instead", reports[0].Message);
         Assert.Same(task, reports[0].Task);
         Assert.Contains(caller, reports[0].SourceTraceback);
-        Assert.StartsWith("Executing <Handle <LoopTask finished name='Task-1' result=1>> took ", reports[1].Message);
+        Assert.StartsWith("Executing <LoopTask finished name='Task-1' result=1> took ", reports[1].Message); // asyncio: the task, not a handle around it
     }
 
     [Fact]
