@@ -395,6 +395,8 @@ public sealed partial class EventLoop
     /// <summary>asyncio's <c>_on_completion</c> in <c>_wait</c>.</summary>
     private sealed class WaitListener(Future<object?> waiter, int count, ReturnWhen returnWhen) : IFutureListener
     {
+        public string CallbackName => "_wait.<locals>._on_completion";
+
         private int _remaining = count;
 
         public TimerHandle? TimeoutHandle { get; set; }
@@ -622,6 +624,8 @@ public sealed partial class EventLoop
     private sealed class ReleaseOnDone(Future<object?> waiter) : IFutureListener
     {
         public void OnFutureDone(Future future) => ReleaseWaiter(waiter);
+
+        public string CallbackName => "_release_waiter";
     }
 
     // ---- Timeout scopes ----------------------------------------------------------------------

@@ -166,6 +166,8 @@ public sealed partial class EventLoop
     /// <summary>asyncio's <c>_inner_done_callback</c> and <c>_outer_done_callback</c> in <c>shield</c>.</summary>
     private sealed class ShieldLink<T>(Future inner, Future<T> outer, Func<Future, T> resultOf) : IFutureListener
     {
+        public string CallbackName => "shield.<locals>._inner_done_callback";
+
         public void OnFutureDone(Future future)
         {
             if (ReferenceEquals(future, outer))
@@ -271,6 +273,8 @@ public sealed partial class EventLoop
     /// <summary>asyncio's <c>as_completed</c> machinery: a queue of done Futures, <see langword="null"/> standing for the timeout or the token.</summary>
     private sealed class CompletionQueue : IFutureListener
     {
+        public string CallbackName => "as_completed.<locals>._on_completion";
+
         private static readonly Action<object?> s_onCancelled = static q => ((CompletionQueue)q!).OnCancelled();
 
         private readonly EventLoop _loop;

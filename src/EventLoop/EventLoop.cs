@@ -748,6 +748,8 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         public static readonly StopOnDone Instance = new();
 
         public void OnFutureDone(Future future) => future.Loop.Stop();
+
+        public string CallbackName => "_run_until_complete_cb";
     }
 
     // ---- closing ------------------------------------------------------------------------------

@@ -151,6 +151,8 @@ public sealed class TaskGroup : IFutureListener
     }
 
     /// <summary>asyncio's <c>_on_task_done</c>.</summary>
+    string IFutureListener.CallbackName => "TaskGroup._on_task_done";
+
     void IFutureListener.OnFutureDone(Future future)
     {
         var task = (LoopTask)future;

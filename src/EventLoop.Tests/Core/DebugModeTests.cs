@@ -27,7 +27,7 @@ public class DebugModeTests : LoopTest
         loop.RunUntilComplete(task);
 
         // asyncio's _format_handle shows a task's step as the task: "Executing <Task ...> took".
-        var steps = TakeReports().Where(r => r.Message.Contains("worker")).Select(r => r.Message).ToList();
+        var steps = TakeReports().Select(r => r.Message).Where(m => m.StartsWith("Executing <LoopTask", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, steps.Count);
         Assert.Matches(@"^Executing <LoopTask pending name='worker'> took \d+\.\d{3} seconds$", steps[0]);
         Assert.Matches(@"^Executing <LoopTask finished name='worker' result=1> took \d+\.\d{3} seconds$", steps[1]);

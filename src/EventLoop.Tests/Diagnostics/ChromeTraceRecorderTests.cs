@@ -135,8 +135,9 @@ public class ChromeTraceRecorderTests : LoopTest
             "B iteration 2", "B <TimerHandle when=1 SetResultUnlessCancelled(<Future pending>)>", "f timer", "i completed Future 3",
             "s wake-up", "E <TimerHandle when=1 SetResultUnlessCancelled(<Future pending>)>", "E iteration 2",
             "B iteration 3", "B sleeper", "f wake-up", "i completed task sleeper", "E sleeper", "E iteration 3",
-            "B iteration 4", "B StopOnDone", "E StopOnDone", "E iteration 4",
-        ], lines.Select(l => l.Replace("Asyncio.EventLoop+StopOnDone", "StopOnDone")));
+            "B iteration 4", "B _run_until_complete_cb(<LoopTask finished name='sleeper' result=5>)",
+            "E _run_until_complete_cb(<LoopTask finished name='sleeper' result=5>)", "E iteration 4",
+        ], lines);
         Assert.Equal(4, trace.Iterations);
 
         var secondIteration = events.First(e => Summary(e) == "B iteration 2");

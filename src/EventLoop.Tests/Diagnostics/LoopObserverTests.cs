@@ -49,9 +49,9 @@ public class LoopObserverTests : LoopTest
             "completed T",
             "end ran=1",
             "iteration t=1 ready=1 timers=0",
-            "run StopOnDone",
+            "run _run_until_complete_cb(<LoopTask finished name='T' result=5>)",
             "end ran=1",
-        ], recorder.Events.Select(e => e.Replace("Asyncio.EventLoop+StopOnDone", "StopOnDone")));
+        ], recorder.Events);
     }
 
     [Fact]

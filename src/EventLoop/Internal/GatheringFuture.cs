@@ -26,6 +26,8 @@ internal sealed class GatheringFuture<T> : Future<T[]>, IFutureListener
 
     private protected override string DisplayName => "_GatheringFuture";
 
+    public string CallbackName => "gather.<locals>._done_callback";
+
     public override bool Cancel(string? message = null)
     {
         if (Done)

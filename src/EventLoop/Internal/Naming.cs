@@ -39,6 +39,14 @@ internal static class Naming
         return InScope(outer, local);
     }
 
+    /// <summary>A type's name without its generic arity or the types it is nested in: <c>ShieldLink</c> for <c>EventLoop+ShieldLink`1</c>.</summary>
+    public static string TypeName(Type type)
+    {
+        string name = type.Name;
+        int tick = name.IndexOf('`');
+        return tick < 0 ? name : name[..tick];
+    }
+
     /// <summary>The name of the async method a compiler-made state machine type runs: <c>Child</c> for <c>&lt;Child&gt;d__3</c>.</summary>
     /// <remarks>A local function (<c>&lt;&lt;Main&gt;g__Child|0_0&gt;d</c>) shows as <c>Main.&lt;locals&gt;.Child</c>, a lambda as <c>Main.&lt;locals&gt;.&lt;lambda&gt;</c>.</remarks>
     public static string AsyncMethodName(Type stateMachine)

@@ -72,6 +72,8 @@ internal readonly struct WorkItem
         WorkKind.TaskPost => Naming.DescribeDelegate(((PostedCallback)Callback).Callback),
         WorkKind.TaskStateMachine => Naming.DescribeDelegate(ContinuationCallbacks.StateMachineRunner!),
         WorkKind.DoneCallback or WorkKind.StateAction => Naming.DescribeCall((Delegate)Callback, State),
+        // As asyncio shows a done-callback with its future: _run_until_complete_cb(<Task ...>).
+        WorkKind.Listener => ((IFutureListener)Callback).CallbackName + "(" + Naming.Repr(State) + ")",
         _ => Callback is Delegate d ? Naming.DescribeDelegate(d) : Callback.ToString() ?? "?",
     };
 }
@@ -94,4 +96,7 @@ internal interface ITaskStep
 internal interface IFutureListener
 {
     void OnFutureDone(Future future);
+
+    /// <summary>The name reports and traces show for this callback: asyncio's name for its twin where there is one, else the type's.</summary>
+    string CallbackName => Naming.TypeName(GetType());
 }
