@@ -148,8 +148,9 @@ public sealed partial class EventLoop
         if (inner.Done && inner.Cancelled)
         {
             // asyncio returns the done task itself, so awaiting it raises the task's own
-            // CancelledError: keep its message (a later cancellation of inner has none).
-            outer.Cancel(inner.AwaitedCancelMessage);
+            // CancelledError, and takes it: a later await of the task gets a bare one. Take it
+            // here, for the awaiter of this Future.
+            outer.Cancel(inner.MakeCancelledError().CancelMessage);
             return outer;
         }
         var link = new ShieldLink<T>(inner, outer, resultOf);

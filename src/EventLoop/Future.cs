@@ -389,9 +389,6 @@ public abstract class Future : IAwaitTarget
 
     internal string? CancelMessage => StoredCancelMessage;
 
-    /// <summary>The message the CancelledError of awaiting this cancelled Future would carry, without taking that error (see <see cref="MakeCancelledError"/>).</summary>
-    internal string? AwaitedCancelMessage => SavedCancelledError is { } saved ? saved.CancelMessage : StoredCancelMessage;
-
     /// <summary>Throws what <c>result()</c> would throw; returns when the Future finished with a result.</summary>
     internal void ThrowIfNotSuccessful()
     {

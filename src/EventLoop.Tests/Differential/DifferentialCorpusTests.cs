@@ -38,6 +38,15 @@ public sealed class DifferentialCorpusTests(ITestOutputHelper output)
             $"{unknown.Count} programs diverge from CPython:\n" + string.Join("\n", unknown.Take(20).Select(d => d.Description)));
     }
 
+    /// <summary>Shrunk programs a hunt found diverging, kept with CPython 3.12's transcript once fixed (hunt-finds.jsonl).</summary>
+    [Fact]
+    public void HuntFinds_EveryProgram_PrintsCPythonsTranscript()
+    {
+        var (programs, divergences) = Corpus.Check(File.ReadLines(CorpusFile("hunt-finds.jsonl")));
+        Assert.True(programs > 0);
+        Assert.True(divergences.Count == 0, string.Join("\n", divergences.Select(d => d.ToString())));
+    }
+
     [Fact]
     public void Runner_ValueError_PrintsUnderPythonsNames()
     {
