@@ -16,7 +16,8 @@ public class ResourceBoundTests : LoopTest
 {
     private const long MiB = 1024 * 1024;
 
-    private static long SettledMemory()
+    /// <summary>The managed heap after full collections and finalizers: what is really held (also used by <see cref="Boundary.MemoryReturnTests"/>).</summary>
+    internal static long SettledMemory()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -49,18 +49,7 @@ public class AwaitBoundaryTests : RealTimeLoopTest
         var error = Run(loop, async () =>
         {
             var future = loop.CreateFuture<int>();
-            var awaiting = Task.Run(async () =>
-            {
-                try
-                {
-                    await future;
-                    return null;
-                }
-                catch (Exception e)
-                {
-                    return e;
-                }
-            });
+            var awaiting = ErrorOfAwaitOnThreadPool(future);
             await UntilRegistered(loop, future);
             future.SetException(new ArgumentException("boom"));
             return await awaiting;
@@ -75,18 +64,7 @@ public class AwaitBoundaryTests : RealTimeLoopTest
         var error = Run(loop, async () =>
         {
             var future = loop.CreateFuture<int>();
-            var awaiting = Task.Run(async () =>
-            {
-                try
-                {
-                    await future;
-                    return null;
-                }
-                catch (Exception e)
-                {
-                    return e;
-                }
-            });
+            var awaiting = ErrorOfAwaitOnThreadPool(future);
             await UntilRegistered(loop, future);
             future.Cancel("stop");
             return await awaiting;
@@ -270,4 +248,18 @@ public class AwaitBoundaryTests : RealTimeLoopTest
             "Cannot await <Future pending> from a thread that is not its loop's: Event loop is closed, so it can never complete.",
             Assert.IsType<InvalidOperationException>(error).Message);
     }
+
+    // Awaits a loop Future on a thread-pool thread and returns what that await threw (null: nothing).
+    private static Task<Exception?> ErrorOfAwaitOnThreadPool(Future future) => Task.Run(async () =>
+    {
+        try
+        {
+            await future;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    });
 }

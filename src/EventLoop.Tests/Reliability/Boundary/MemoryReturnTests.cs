@@ -15,13 +15,7 @@ public class MemoryReturnTests(ITestOutputHelper output)
 {
     private const long MiB = 1024 * 1024;
 
-    private static long SettledMemory()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
+    private static long SettledMemory() => ResourceBoundTests.SettledMemory();
 
     private static void RunOnce(EventLoop loop)
     {
