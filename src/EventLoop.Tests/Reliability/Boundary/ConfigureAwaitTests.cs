@@ -40,7 +40,9 @@ public class ConfigureAwaitTests : LoopTest
             int loopThread = Environment.CurrentManagedThreadId;
             var task = l.CreateTask(async () =>
             {
-                await Task.Run(() => { }).ConfigureAwait(false);
+                // ForceYielding: the continuation always goes to the pool. A Task.Run here could
+                // finish before the await looks at it and then continue inline, on the loop thread.
+                await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 log.Add("method ends on the pool: " + (Environment.CurrentManagedThreadId != loopThread));
                 return 1;
             });
