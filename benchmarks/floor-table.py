@@ -4,7 +4,7 @@
     python3 benchmarks/floor-table.py [RESULTS_DIR]
 
 RESULTS_DIR (default BenchmarkDotNet.Artifacts/results) holds the *-report-github.md files of a
-run of src/EventLoop.Benchmarks. Issue 6 states its targets as ratios of medians to the floor
+run of src/EventLoop.Benchmarks. The performance targets are ratios of medians to the floor
 measured in the same run, so the table gives medians and divides medians; BenchmarkDotNet's own
 Ratio column is a mean of per-iteration ratios, which on this VM's bimodal runs can differ.
 A row whose report or method is missing is printed as missing, never dropped.

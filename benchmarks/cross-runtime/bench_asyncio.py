@@ -1,4 +1,4 @@
-"""Issue 6's workloads on CPython asyncio (or uvloop with --uvloop), one JSON line per workload.
+"""The performance workloads (W1 to W5) on CPython asyncio (or uvloop with --uvloop), one JSON line per workload.
 
     python3 bench_asyncio.py [--uvloop] [--scale 0.25] [--runtime NAME]
 

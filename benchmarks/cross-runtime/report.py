@@ -66,7 +66,7 @@ def overlaps(spreads, runtime, w):
 
 
 def targets(medians, spreads, runtimes):
-    """Issue 6's peer targets: ≥5× faster than Debian's asyncio and uvloop (15× on W1 chain and
+    """The peer targets: ≥5× faster than Debian's asyncio and uvloop (15× on W1 chain and
     sleep(0)), faster than Node 20, on every workload (W2 fire in CPU; wall time is not a target)."""
     lines = []
     ours = medians.get(OURS, {})
@@ -237,7 +237,7 @@ def main():
         "",
         spread_table,
         "",
-        "## Issue 6 peer targets",
+        "## Peer targets",
         "",
         *target_lines,
         "",

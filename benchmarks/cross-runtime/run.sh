@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cross-runtime comparison (issue 6): the same workloads on this project's EventLoop, CPython
+# Cross-runtime comparison: the performance workloads (W1 to W5) on this project's EventLoop, CPython
 # asyncio (pyenv 3.12 and Debian's python3), uvloop (Debian's python3-uvloop on Debian's python3)
 # and Node 20, run interleaved for several rounds; prints one markdown table of medians (ns/op and
 # each peer's ratio to EventLoop) and writes it to RESULTS.md with the machine and the command,

@@ -3,17 +3,21 @@
 // in turns, and a plain callback rings a bell. A ChromeTraceRecorder watches every iteration;
 // at the end the program writes
 //   timeline.json  (open it in https://ui.perfetto.dev or chrome://tracing) and
-//   timeline.html  (open it in any browser: one column per loop iteration)
+//   timeline.html  (open it in any browser: every iteration on one screen; step through them
+//                   with the arrow keys to see what each one ran and scheduled)
 // to the folder given as the first argument, or the current folder. On virtual time both
-// files are the same, byte for byte, on every run.
+// files are the same, byte for byte, on every run. With EVENTLOOP_TRACE=1 the loop also prints
+// its text trace in the terminal, between the café's own lines.
 using System.Globalization;
 using Asyncio;
 
 string folder = Path.GetFullPath(args.Length > 0 ? args[0] : Directory.GetCurrentDirectory());
 Directory.CreateDirectory(folder);
 
-using var loop = new EventLoop(new EventLoopOptions { VirtualTime = true });
-var trace = ChromeTraceRecorder.Attach(loop);
+// The trace option comes from the environment (EVENTLOOP_TRACE), the clock is always virtual.
+using var loop = new EventLoop(new EventLoopOptions { VirtualTime = true, Trace = EventLoopOptions.FromEnvironment().Trace });
+var trace = new ChromeTraceRecorder(loop);
+loop.Observer = loop.Observer is { } textTrace ? new CompositeObserver(textTrace, trace) : trace;
 string Now() => loop.Time().ToString("0.0", CultureInfo.InvariantCulture);
 
 var main = loop.CreateTask(async () =>

@@ -16,7 +16,7 @@ public static class Program
 {
     private const string NonConcurrentGcFlag = "--gc-nonconcurrent";
 
-    // Issue 6's targets are ratios of medians, and on a VM a run's iterations are often bimodal,
+    // The targets are ratios of medians, and on a VM a run's iterations are often bimodal,
     // so every report has the Median column (BenchmarkDotNet shows it only when it judges the
     // distribution skewed); benchmarks/floor-table.py builds the README's table from it.
     public static void Main(string[] args)

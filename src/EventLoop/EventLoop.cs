@@ -54,6 +54,8 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         Debug = options.Debug;
         EagerTasks = options.EagerTasks;
         _loopContext = new LoopSynchronizationContext(this);
+        if (options.Trace is { } trace)
+            Observer = new TextTrace(this, trace);
     }
 
     /// <summary>Whether the loop is running: asyncio's <c>loop.is_running()</c>.</summary>

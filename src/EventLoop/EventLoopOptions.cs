@@ -24,12 +24,35 @@ public sealed class EventLoopOptions
     /// <summary>Start with eager tasks (see <see cref="EventLoop.EagerTasks"/>): asyncio's <c>loop.set_task_factory(asyncio.eager_task_factory)</c> before the loop runs.</summary>
     public bool EagerTasks { get; init; }
 
-    /// <summary>The options of a loop created without any: real time, unless <see cref="VirtualTimeVariable"/> is set.</summary>
+    /// <summary>The environment variable that makes loops created without options print a <see cref="TextTrace"/> to the console.</summary>
+    /// <remarks>
+    /// Set <c>EVENTLOOP_TRACE=1</c> to watch any program's loop reason, iteration by iteration, in
+    /// the terminal, without changing its code. Read only by <see cref="FromEnvironment"/>, as
+    /// <see cref="VirtualTimeVariable"/> is: a loop given its options is not changed by it.
+    /// </remarks>
+    public const string TraceVariable = "EVENTLOOP_TRACE";
+
+    /// <summary>Where the loop prints its <see cref="TextTrace"/>: what each iteration found ready, ran and scheduled; <see langword="null"/> (the default) for none.</summary>
+    /// <remarks>
+    /// asyncio: no twin. The trace is the loop's <see cref="EventLoop.Observer"/> from the start;
+    /// setting another observer replaces it (combine them with <see cref="CompositeObserver"/>).
+    /// <see cref="FromEnvironment"/> sets it to <see cref="Console.Out"/> when <see cref="TraceVariable"/> is set.
+    /// </remarks>
+    public TextWriter? Trace { get; init; }
+
+    /// <summary>The options of a loop created without any: real time, unless <see cref="VirtualTimeVariable"/> is set; a trace on the console when <see cref="TraceVariable"/> is set.</summary>
     public static EventLoopOptions FromEnvironment()
     {
         string? value = Environment.GetEnvironmentVariable(VirtualTimeVariable);
         bool virtualTime = value is not null && value != "" && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
         string? debug = Environment.GetEnvironmentVariable("EVENTLOOP_DEBUG");
-        return new EventLoopOptions { VirtualTime = virtualTime, Debug = debug is not null && debug != "" && debug != "0" };
+        string? trace = Environment.GetEnvironmentVariable(TraceVariable);
+        bool traced = trace is not null && trace != "" && trace != "0" && !trace.Equals("false", StringComparison.OrdinalIgnoreCase);
+        return new EventLoopOptions
+        {
+            VirtualTime = virtualTime,
+            Debug = debug is not null && debug != "" && debug != "0",
+            Trace = traced ? Console.Out : null,
+        };
     }
 }

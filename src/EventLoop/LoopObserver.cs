@@ -54,6 +54,9 @@ public readonly struct CallbackInfo
 
     internal CallbackInfo(in WorkItem item) => _item = item;
 
+    /// <summary>The ready item itself, for the library's own observers.</summary>
+    internal WorkItem Item => _item;
+
     /// <summary>The task this is a step of, or <see langword="null"/> for a plain callback.</summary>
     public LoopTask? Task => _item.Task?.Task;
 

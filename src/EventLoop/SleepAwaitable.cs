@@ -46,7 +46,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {
     // One field, not a loop and a Future: the awaiter is stored in the task's state-machine box,
     // and each field there is 8 bytes on every suspended task and a write barrier on every await
-    // (W3 of issue 6 is bound by the collector's work on 100,000 live tasks). The loop for a
+    // (workload W3 is bound by the collector's work on 100,000 live tasks). The loop for a
     // zero sleep, the SleepFuture (which knows its loop) for a positive one.
     private readonly object _target;
 

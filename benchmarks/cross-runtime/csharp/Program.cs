@@ -1,4 +1,4 @@
-// Issue 6's workloads on this project's EventLoop (real time), one JSON line per workload, in
+// The performance workloads (W1 to W5) on this project's EventLoop (real time), one JSON line per workload, in
 // the same format as bench_asyncio.py and bench_node.js:
 //
 //     dotnet run -c Release --project benchmarks/cross-runtime/csharp -- [--scale 1] [--only w1_chain,...]

@@ -1,7 +1,7 @@
 namespace Asyncio.Tests.Core;
 
 /// <summary>
-/// What a task costs in memory, counted: issue 6's W3 (100,000 tasks, each awaiting
+/// What a task costs in memory, counted: workload W3 (100,000 tasks, each awaiting
 /// <c>Sleep(0)</c> once) is bound by the garbage collector's work on the live tasks, so each
 /// byte per task shows up in its time. These pin the sizes so that a field added to the task,
 /// its context or an awaiter is noticed.
@@ -83,7 +83,7 @@ public class TaskCostTests : LoopTest
         Assert.Equal(160, BytesPerTask(loop, () => Task.CompletedTask));
     }
 
-    // A Future<int> with one done-callback, as each of issue 6's W4 ping-pong round trips makes
+    // A Future<int> with one done-callback, as each ping-pong round trip of workload W4 makes
     // two: the callback's kind packs beside the state, so the object is 64 bytes (it was 72).
     [Fact]
     public void AFutureOfIntWithOneCallback_Costs64Bytes()

@@ -73,4 +73,25 @@ public class DiagnosticsExampleTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Timeline_WithTraceVariable_PrintsTheTextTraceBetweenItsLinesAndStillRecords()
+    {
+        string folder = Directory.CreateTempSubdirectory("timeline-").FullName;
+        string? previous = Environment.GetEnvironmentVariable(EventLoopOptions.TraceVariable);
+        Environment.SetEnvironmentVariable(EventLoopOptions.TraceVariable, "1");
+        try
+        {
+            string output = Run("ExampleTimeline", folder);
+
+            Assert.Contains("  5.3 <lambda>()\n0.0 bell: the café opens\n", output);
+            Assert.Contains("iteration 3 at t=0.300: 1 callback ready, 1 timer pending\n  2. nothing was ready: the clock jumps 0.300 s (virtual time)\n  4. timer due: <lambda>() (t=0.300)\n", output);
+            Assert.Contains("11 iterations recorded\n", output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(EventLoopOptions.TraceVariable, previous);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

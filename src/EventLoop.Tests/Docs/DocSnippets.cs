@@ -30,6 +30,30 @@ public class DocSnippets
     }
 
     [Fact]
+    public void HowTheLoopWorks_TextTrace()
+    {
+        // begin-snippet: text-trace
+        var trace = new StringWriter { NewLine = "\n" }; // or Console.Out, or EVENTLOOP_TRACE=1
+        using var loop = new EventLoop(new EventLoopOptions { VirtualTime = true, Trace = trace });
+        var order = loop.CreateFuture<string>();
+        loop.CallLater(0.5, () => order.SetResult("soup")); // the customer orders at t=0.5
+        var waiter = loop.CreateTask(async () =>
+        {
+            string dish = await order;   // suspends until the timer's callback completes the Future
+            await loop.Sleep(1);         // cooks for a second
+            return dish + " served";
+        }, "waiter");
+        loop.CallSoon(() => trace.WriteLine("bell: the café opens")); // the program's own output
+        loop.RunUntilComplete(waiter);
+
+        Assert.Equal("soup served", waiter.Result());
+        Assert.Equal(1.5, loop.Time());
+        // end-snippet
+        string expected = File.ReadAllText(Path.Combine(PackageReadmeTests.FindRoot(), "src/EventLoop.Tests/Docs/trace-walkthrough.txt"));
+        Assert.Equal(expected.Replace("\r\n", "\n"), trace.ToString());
+    }
+
+    [Fact]
     public void HowTheLoopWorks_FutureCallbacksAreScheduled()
     {
         // begin-snippet: future-callbacks

@@ -78,8 +78,30 @@ public partial class DocsTests
     public void Readme_LinksEveryDocument()
     {
         string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        foreach (string document in Directory.GetFiles(DocsDir, "*.md").Select(f => Path.GetFileName(f)))
+        // The index (docs/README.md) is new; the repository's README links the documents themselves.
+        foreach (string document in Directory.GetFiles(DocsDir, "*.md").Select(f => Path.GetFileName(f)).Where(d => d != "README.md"))
             Assert.Contains($"(docs/{document})", readme);
+    }
+
+    [Fact]
+    public void Index_LinksEveryDocumentWithWhoItIsFor()
+    {
+        var rows = File.ReadAllLines(Path.Combine(DocsDir, "README.md")).Where(l => l.StartsWith("| [", StringComparison.Ordinal)).ToList();
+        var documents = Directory.GetFiles(DocsDir, "*.md").Select(f => Path.GetFileName(f)).Where(d => d != "README.md").Order(StringComparer.Ordinal);
+        var listed = rows.Select(r => MarkdownLink().Match(r).Groups[1].Value).Order(StringComparer.Ordinal);
+        Assert.Equal(documents, listed);
+        // A row without a "who it is for" cell is a link list, not an index.
+        Assert.All(rows, r => Assert.Matches(@"^\| \[[^\]]+\]\([^)]+\) \| \S.{20,} \|$", r));
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void EveryDocument_OpensWithWhatTheReaderWillBeAbleToDo(string document)
+    {
+        var lines = File.ReadAllLines(Path.Combine(DocsDir, document));
+        Assert.StartsWith("# ", lines[0]);
+        string firstParagraph = lines.Skip(1).SkipWhile(l => l.Trim().Length == 0).FirstOrDefault() ?? "";
+        Assert.StartsWith("After reading this page you will", firstParagraph);
     }
 
     [Fact]

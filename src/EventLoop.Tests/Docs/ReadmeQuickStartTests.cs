@@ -48,6 +48,31 @@ public class ReadmeQuickStartTests
         Assert.Contains("    Task<string> forDotNet = loop.CreateTask(() => Work(\"x\", 0.1)).AsTask();", readme);
     }
 
+    [Fact]
+    public void PackageReadme_ShowsExactlyTheQuickStartThisTestRuns()
+    {
+        string root = FindRoot();
+        string source = File.ReadAllText(Path.Combine(root, "src/EventLoop.Tests/Docs/ReadmeQuickStartTests.cs")).Replace("\r\n", "\n");
+        string package = File.ReadAllText(Path.Combine(root, "src/EventLoop/PACKAGE.md")).Replace("\r\n", "\n");
+
+        Assert.Equal(Body(source, "        EventLoop.Run(async () =>\n", "        }, new EventLoopOptions"),
+                     Body(package, "EventLoop.Run(async () =>\n", "});\n"));
+        Assert.Contains("```csharp\nusing Asyncio;\n\nEventLoop.Run(async () =>\n", package);
+    }
+
+    // The lines between the opening of EventLoop.Run and its end, de-indented and without trailing blanks.
+    private static string[] Body(string text, string open, string close)
+    {
+        int start = text.IndexOf(open, StringComparison.Ordinal);
+        Assert.True(start >= 0, "no " + open.Trim());
+        start += open.Length;
+        int end = text.IndexOf(close, start, StringComparison.Ordinal);
+        Assert.True(end >= 0, "no " + close.Trim());
+        var lines = text[start..end].Split('\n').Select(l => l.TrimEnd()).ToList();
+        int indent = lines.Where(l => l.Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        return lines.Where(l => l.Length > 0).Select(l => l[indent..]).ToArray();
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1212,7 +1212,7 @@ public class PortedTaskTests : LoopTest
         fut.SetResult(42); // the callback runs after fut is done
         loop.RunUntilComplete(gatherTask);
 
-        // Python issue #26923: asyncio.gather drops cancellation
+        // A gather whose children are all done refuses the cancel, and its result stands (an old gather returned True and lost the result)
         Assert.False(cancelResult);
         Assert.False(gatherTask.Cancelled);
         Assert.Equal([42], gatherTask.Result());

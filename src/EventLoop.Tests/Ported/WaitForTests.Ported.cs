@@ -377,7 +377,7 @@ public class PortedWaitForTests : LoopTest
 
             await Raises<CancelledError>(async () => await wait);
 
-            // Python issue #23219: cancelling the wait must also cancel the task
+            // CPython's wait_for: cancelling the wait must also cancel the task
             Assert.True(task.Cancelled);
             Assert.Equal(0.0, loop.Time());
         });

@@ -3,7 +3,7 @@ using Asyncio.Tests.Examples;
 
 namespace Asyncio.Tests.Synchronization;
 
-/// <summary>The examples of issue 4 print exactly their expected output, on virtual time, in this process.</summary>
+/// <summary>The synchronization primitives' examples print exactly their expected output, on virtual time, in this process.</summary>
 [Collection(nameof(ConsoleCollection))]
 public class SynchronizationExampleTests
 {

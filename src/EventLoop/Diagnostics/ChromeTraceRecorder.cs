@@ -15,7 +15,9 @@ namespace Asyncio;
 /// the ready-queue length and timer count it began with in its arguments;</item>
 /// <item>inside it, one slice per callback it ran: a task step (category <c>task</c>, named
 /// after the task, with what woke it and what it awaits next), a timer's callback (<c>timer</c>),
-/// or another callback (<c>callback</c>), named by its description;</item>
+/// or another callback (<c>callback</c>), named by its description; a callback that scheduled
+/// work has its count in the argument <c>scheduled</c> (all of it runs in the next iteration,
+/// in that order, so the counts name the next iteration's slices one by one);</item>
 /// <item>instants for "task created", "timer armed" and "completed" inside the slice that did it;</item>
 /// <item>flow arrows from a Future's completion to each task step it woke (<c>wake-up</c>), and
 /// from the slice that armed a timer to the callback that ran it (<c>timer</c>); a flow is
@@ -45,6 +47,7 @@ public sealed class ChromeTraceRecorder : LoopObserver
     private int _nextFlowId;
     private int _iterations;
     private bool _outsideOpen;
+    private int _readyBeforeCallback;
 
     /// <summary>Creates a recorder for <paramref name="loop"/>; attach it with <see cref="EventLoop.Observer"/>.</summary>
     /// <remarks>asyncio: no twin.</remarks>
@@ -116,12 +119,20 @@ public sealed class ChromeTraceRecorder : LoopObserver
             };
         }
         Begin(entry);
+        _readyBeforeCallback = loop.ReadyCount;
         if (callback.Handle is TimerHandle timer && _sites.TryGetValue(timer, out var armed))
             FlowEnd(armed, "timer");
     }
 
     /// <inheritdoc/>
-    public override void CallbackFinished(EventLoop loop, CallbackInfo callback) => End(EntryKind.Callback);
+    public override void CallbackFinished(EventLoop loop, CallbackInfo callback)
+    {
+        // What the callback added to the ready queue: nothing else enqueues while it runs.
+        int scheduled = loop.ReadyCount - _readyBeforeCallback;
+        if (scheduled > 0 && IsOpen(EntryKind.Callback))
+            AddArg(new("scheduled", scheduled));
+        End(EntryKind.Callback);
+    }
 
     /// <inheritdoc/>
     public override void TaskCreated(LoopTask task)

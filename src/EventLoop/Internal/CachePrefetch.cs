@@ -7,7 +7,7 @@ namespace Asyncio.Internal;
 /// <remarks>
 /// <para>The timer heap holds references to handles made long before they fire, and pops them
 /// in deadline order, not in the order they were made. With 100,000s of them alive, the first
-/// read of each is a cache miss, and a profile of issue 6's W2 (200,000 timers) put 30 % of the loop's time on
+/// read of each is a cache miss, and a profile of workload W2 (200,000 timers) put 30 % of the loop's time on
 /// the one instruction that first reads the next timer's handle. Where the loop knows which
 /// object comes next some work ahead of reading it, a prefetch overlaps that miss with the work.</para>
 /// <para>This is the library's only unsafe code. A prefetch is a hint: it never faults and never

@@ -89,6 +89,24 @@ internal struct ReadyQueue
         return item;
     }
 
+    /// <summary>The item at <paramref name="index"/> from the head, left in place (the text trace names what a callback scheduled).</summary>
+    /// <remarks>Walks the segments: for diagnostics, not for the loop's own paths.</remarks>
+    public readonly WorkItem PeekAt(int index)
+    {
+        Debug.Assert((uint)index < (uint)_count, "peek past the ready queue's end");
+        int inHead = (_following is { Count: > 0 } ? _headItems.Length : _tailIndex) - _headIndex;
+        if (index < inHead)
+            return _headItems[_headIndex + index];
+        index -= inHead;
+        foreach (var segment in _following!)
+        {
+            if (index < segment.Length)
+                return segment[index];
+            index -= segment.Length;
+        }
+        throw new InvalidOperationException("index past the ready queue's end");
+    }
+
     /// <summary>The slots the queue holds, in use or spare (tests: the retention after a burst).</summary>
     internal readonly int Capacity
     {

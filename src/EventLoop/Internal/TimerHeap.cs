@@ -34,7 +34,7 @@ internal sealed class TimerHeap
     // heap grows, shrinks or its loop closes. 200,000 timers are a 4.8 MB array on the large
     // object heap: without the pool each doubling, each shrink after a mass cancellation and
     // each new loop allocates one afresh, which the runtime zeroes and the kernel faults in
-    // (issue 6's W2 cancel spent more time there than in the heap's own code). Only this class
+    // (workload W2's cancel spent more time there than in the heap's own code). Only this class
     // rents arrays of the private Entry type, so every array in that pool has been cleared.
     // Past MaxPooledLength (262,144 entries, 6 MB: 200,000 timers still fit) arrays are
     // allocated and left to the GC instead: the shared pool would park each doubling of a
@@ -88,7 +88,7 @@ internal sealed class TimerHeap
         // The first step down finds the timer that fires next, unless the moved entry goes all
         // the way back up. Ask for its handle now, so that the cache miss on it overlaps the rest
         // of this descent and the callback that runs before the loop looks at it again, rather
-        // than stalling that look (issue 6's W2).
+        // than stalling that look (workload W2, 200,000 timers).
         int hole = 0;
         int child = SmallestChild(heap, hole, last);
         if (child >= 0)
