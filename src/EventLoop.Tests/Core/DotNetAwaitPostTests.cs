@@ -47,7 +47,7 @@ public class DotNetAwaitPostTests : LoopTest
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Run(1_000);
-        return (Run(20_000) - Run(10_000)) / 10_000;
+        return Allocations.PerObject(Run(20_000) - Run(10_000), 10_000);
     }
 
     // An await of Task.Yield() in an async method: .NET posts the method's state machine, which

@@ -23,7 +23,7 @@ public class TaskCostTests : LoopTest
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Run(1_000);
-        return (Run(4_000) - Run(2_000)) / 2_000;
+        return Allocations.PerObject(Run(4_000) - Run(2_000), 2_000);
     }
 
     private static long BytesPerTask(EventLoop loop, Func<Task> child) => BytesPerTask(loop, () => loop.CreateTask(child));
@@ -98,6 +98,6 @@ public class TaskCostTests : LoopTest
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Run(1_000);
-        Assert.Equal(64, (Run(4_000) - Run(2_000)) / 2_000);
+        Assert.Equal(64, Allocations.PerObject(Run(4_000) - Run(2_000), 2_000));
     }
 }

@@ -18,7 +18,7 @@ public class LineWaitTests : LoopTest
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Run(1_000);
-        return (Run(4_000) - Run(2_000)) / (waitsPerRound * 2_000);
+        return Allocations.PerObject(Run(4_000) - Run(2_000), waitsPerRound * 2_000);
     }
 
     // A contended acquire waits as one object, the loop Future in the line doubling as the
