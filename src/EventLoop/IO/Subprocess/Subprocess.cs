@@ -4,7 +4,7 @@ namespace Asyncio;
 
 /// <summary>A child process whose pipes are loop streams: asyncio's <c>asyncio.subprocess.Process</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.subprocess.Process</c>, made by <see cref="EventLoop.CreateSubprocessExecAsync(string, string[])"/>.</para>
+/// <para>asyncio: <c>asyncio.subprocess.Process</c>, made by <see cref="Subprocesses.CreateSubprocessExecAsync(EventLoop, string, string[])"/>.</para>
 /// <para><see cref="Stdin"/>, <see cref="Stdout"/> and <see cref="Stderr"/> are the pipes that
 /// were requested (<see langword="null"/> otherwise). Reading both output pipes while writing the
 /// input, or <see cref="CommunicateAsync"/>, avoids the deadlock of a child blocked on a full pipe.</para>

@@ -4,32 +4,10 @@ using Asyncio.Internal;
 
 namespace Asyncio;
 
-public sealed partial class EventLoop
+/// <summary>TCP and Unix-socket streams on a loop: asyncio's <c>streams.py</c> (<c>open_connection</c>, <c>start_server</c> and their Unix twins).</summary>
+/// <remarks>Extension methods, so that <c>loop.OpenConnectionAsync(...)</c> reads as asyncio's calls do; the loop keeps only the state (its count of open transports).</remarks>
+public static class StreamEndpoints
 {
-    /// <summary>Transports and listening sockets of this loop not yet closed (leak checks in tests); loop thread only.</summary>
-    internal int OpenTransportCount;
-
-    /// <summary>
-    /// Runs <paramref name="body"/> outside any task, under the loop's own SynchronizationContext, so
-    /// that every await in it resumes as a plain callback on the loop, whichever task started it.
-    /// </summary>
-    internal void StartDetached(Func<object, Task> body, object state)
-    {
-        var previousContext = SynchronizationContext.Current;
-        var previousTask = CurrentTaskField;
-        SynchronizationContext.SetSynchronizationContext(_loopContext);
-        CurrentTaskField = null;
-        try
-        {
-            _ = body(state);
-        }
-        finally
-        {
-            CurrentTaskField = previousTask;
-            SynchronizationContext.SetSynchronizationContext(previousContext);
-        }
-    }
-
     /// <summary>Opens a TCP connection and returns its reader and writer: asyncio's <c>await asyncio.open_connection(host, port, limit=)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>asyncio.open_connection(host, port, limit=limit)</c>.</para>
@@ -41,25 +19,26 @@ public sealed partial class EventLoop
     /// No socket is left open on failure. Cancelling the task aborts the resolution or the
     /// connection at once (the await throws <see cref="CancelledError"/>).</para>
     /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
     /// <param name="port">The TCP port (0 for a server: any free port).</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
     /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
-    public Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(string host, int port, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         CheckLimit(limit);
-        CheckClosed();
-        CheckThread(nameof(OpenConnectionAsync));
+        loop.CheckClosed();
+        loop.CheckThread(nameof(OpenConnectionAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
-        return OpenConnectionCoreAsync(host, port, limit, cancellationToken);
+        return OpenConnectionCoreAsync(loop, host, port, limit, cancellationToken);
     }
 
-    private async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionCoreAsync(string host, int port, int limit, CancellationToken cancellationToken)
+    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionCoreAsync(EventLoop loop, string host, int port, int limit, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         if (IPAddress.TryParse(host, out var literal))
@@ -68,78 +47,79 @@ public sealed partial class EventLoop
         }
         else
         {
-            addresses = await ResolveAsync(host, cancellationToken);
+            addresses = await ResolveAsync(loop, host, cancellationToken);
         }
         Exception? first = null;
         foreach (var address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            OpenTransportCount++;
+            loop.OpenTransportCount++;
             try
             {
-                await ConnectAsync(socket, new IPEndPoint(address, port), cancellationToken);
+                await ConnectAsync(loop, socket, new IPEndPoint(address, port), cancellationToken);
             }
             catch (Exception exception)
             {
                 socket.Dispose();
-                OpenTransportCount--;
+                loop.OpenTransportCount--;
                 if (exception is OperationCanceledException)
                     throw;
                 first ??= exception;
                 continue;
             }
-            OpenTransportCount--; // the transport counts it from here on
-            return WrapSocket(socket, limit);
+            loop.OpenTransportCount--; // the transport counts it from here on
+            return WrapSocket(loop, socket, limit);
         }
         throw first ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>Opens a Unix domain socket connection and returns its reader and writer: asyncio's <c>await asyncio.open_unix_connection(path)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.open_unix_connection(path, limit=limit)</c>; errors as <see cref="OpenConnectionAsync"/> (a missing path is <see cref="SocketError.AddressNotAvailable"/> or similar).</remarks>
+    /// <remarks>asyncio: <c>asyncio.open_unix_connection(path, limit=limit)</c>; errors as <see cref="OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/> (a missing path is <see cref="SocketError.AddressNotAvailable"/> or similar).</remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="path">The Unix domain socket path.</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
-    public Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionAsync(string path, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionAsync(this EventLoop loop, string path, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckLimit(limit);
-        CheckClosed();
-        CheckThread(nameof(OpenUnixConnectionAsync));
+        loop.CheckClosed();
+        loop.CheckThread(nameof(OpenUnixConnectionAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
-        return OpenUnixConnectionCoreAsync(path, limit, cancellationToken);
+        return OpenUnixConnectionCoreAsync(loop, path, limit, cancellationToken);
     }
 
-    private async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(string path, int limit, CancellationToken cancellationToken)
+    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(EventLoop loop, string path, int limit, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        OpenTransportCount++;
+        loop.OpenTransportCount++;
         try
         {
-            await ConnectAsync(socket, new UnixDomainSocketEndPoint(path), cancellationToken);
+            await ConnectAsync(loop, socket, new UnixDomainSocketEndPoint(path), cancellationToken);
         }
         catch
         {
             socket.Dispose();
-            OpenTransportCount--;
+            loop.OpenTransportCount--;
             throw;
         }
-        OpenTransportCount--;
-        return WrapSocket(socket, limit);
+        loop.OpenTransportCount--;
+        return WrapSocket(loop, socket, limit);
     }
 
-    private async Task ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
+    private static async Task ConnectAsync(EventLoop loop, Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
     {
         var connecting = new CancellationTokenSource();
-        var connected = WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
+        var connected = loop.WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
         using var registration = TokenCancellation.Register(connected, cancellationToken);
         await connected;
     }
 
-    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    private static async Task<IPAddress[]> ResolveAsync(EventLoop loop, string host, CancellationToken cancellationToken)
     {
         var resolving = new CancellationTokenSource();
-        var resolved = WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);
+        var resolved = loop.WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);
         using var registration = TokenCancellation.Register(resolved, cancellationToken);
         return await resolved;
     }
@@ -152,10 +132,10 @@ public sealed partial class EventLoop
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "Limit cannot be <= 0");
     }
 
-    private (LoopStreamReader, LoopStreamWriter) WrapSocket(Socket socket, int limit)
+    private static (LoopStreamReader, LoopStreamWriter) WrapSocket(EventLoop loop, Socket socket, int limit)
     {
-        var reader = new LoopStreamReader(limit, this);
-        var transport = new SocketTransport(this, socket, reader);
+        var reader = new LoopStreamReader(limit, loop);
+        var transport = new SocketTransport(loop, socket, reader);
         var writer = new LoopStreamWriter(transport, reader);
         transport.Start();
         return (reader, writer);
@@ -170,6 +150,7 @@ public sealed partial class EventLoop
     /// <see cref="SocketException"/> of .NET (<see cref="SocketError.AddressAlreadyInUse"/>, ...);
     /// no socket stays open on failure. The server serves at once; see <see cref="Server"/>.</para>
     /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="handler">Runs as a new task for each accepted connection.</param>
     /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
     /// <param name="port">The TCP port (0 for a server: any free port).</param>
@@ -177,20 +158,20 @@ public sealed partial class EventLoop
     /// <param name="backlog">The listen backlog.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
     /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
-    public Task<Server> StartServerAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         CheckLimit(limit);
-        CheckClosed();
-        CheckThread(nameof(StartServerAsync));
+        loop.CheckClosed();
+        loop.CheckThread(nameof(StartServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        return StartServerCoreAsync(handler, host, port, limit, backlog, cancellationToken);
+        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, cancellationToken);
     }
 
-    private async Task<Server> StartServerCoreAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, CancellationToken cancellationToken)
+    private static async Task<Server> StartServerCoreAsync(EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         if (string.IsNullOrEmpty(host))
@@ -198,7 +179,7 @@ public sealed partial class EventLoop
         else if (IPAddress.TryParse(host, out var literal))
             addresses = [literal];
         else
-            addresses = await ResolveAsync(host, cancellationToken);
+            addresses = await ResolveAsync(loop, host, cancellationToken);
         var sockets = new List<Socket>();
         try
         {
@@ -206,7 +187,7 @@ public sealed partial class EventLoop
             {
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 sockets.Add(socket);
-                OpenTransportCount++;
+                loop.OpenTransportCount++;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 if (address.AddressFamily == AddressFamily.InterNetworkV6)
                     socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
@@ -219,11 +200,11 @@ public sealed partial class EventLoop
             foreach (var socket in sockets)
             {
                 socket.Dispose();
-                OpenTransportCount--;
+                loop.OpenTransportCount--;
             }
             throw;
         }
-        var server = new Server(this, sockets, handler, limit);
+        var server = new Server(loop, sockets, handler, limit);
         server.BeginAccepting();
         return server;
     }
@@ -236,22 +217,23 @@ public sealed partial class EventLoop
     /// at <paramref name="path"/> is not removed first (.NET cannot tell a socket file from a
     /// regular one), so the bind fails with <see cref="SocketError.AddressAlreadyInUse"/>.
     /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="handler">Runs as a new task for each accepted connection.</param>
     /// <param name="path">The Unix domain socket path.</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
     /// <param name="backlog">The listen backlog.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
-    public Task<Server> StartUnixServerAsync(Func<LoopStreamReader, LoopStreamWriter, Task> handler, string path, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> StartUnixServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string path, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckLimit(limit);
-        CheckClosed();
-        CheckThread(nameof(StartUnixServerAsync));
+        loop.CheckClosed();
+        loop.CheckThread(nameof(StartUnixServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        OpenTransportCount++;
+        loop.OpenTransportCount++;
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
@@ -260,10 +242,10 @@ public sealed partial class EventLoop
         catch
         {
             socket.Dispose();
-            OpenTransportCount--;
+            loop.OpenTransportCount--;
             throw;
         }
-        var server = new Server(this, [socket], handler, limit);
+        var server = new Server(loop, [socket], handler, limit);
         server.BeginAccepting();
         return Task.FromResult(server);
     }

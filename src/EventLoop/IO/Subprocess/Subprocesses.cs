@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace Asyncio;
 
-public sealed partial class EventLoop
+/// <summary>Child processes whose pipes are loop streams: asyncio's <c>asyncio.subprocess</c> (<c>create_subprocess_exec</c>).</summary>
+/// <remarks>Extension methods, so that <c>loop.CreateSubprocessExecAsync(...)</c> reads as asyncio's call does; no loop state is involved.</remarks>
+public static class Subprocesses
 {
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>, its pipes as loop streams: asyncio's <c>await asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>.</summary>
     /// <remarks>
@@ -12,6 +14,7 @@ public sealed partial class EventLoop
     /// process (asyncio's <c>None</c>). A program that cannot be started throws
     /// <see cref="System.ComponentModel.Win32Exception"/> (Python's <c>FileNotFoundError</c>).</para>
     /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="program">The program to start.</param>
     /// <param name="arguments">Its arguments, passed as they are; none may be null.</param>
     /// <param name="pipeStdin">Whether standard input is a pipe (else inherited).</param>
@@ -20,7 +23,7 @@ public sealed partial class EventLoop
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
     /// <param name="cancellationToken">Looked at before the child starts (a cancelled token starts nothing); starting does not wait.</param>
     /// <remarks>Check first: a bad argument (a null argument, a limit of zero), a closed loop or another thread throws at the call, before the child starts.</remarks>
-    public Task<Subprocess> CreateSubprocessExecAsync(string program, IEnumerable<string> arguments, bool pipeStdin = true, bool pipeStdout = true, bool pipeStderr = true, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    public static Task<Subprocess> CreateSubprocessExecAsync(this EventLoop loop, string program, IEnumerable<string> arguments, bool pipeStdin = true, bool pipeStdout = true, bool pipeStderr = true, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(program);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -32,8 +35,8 @@ public sealed partial class EventLoop
             if (argument is null)
                 throw new ArgumentException("An argument is null.", nameof(arguments));
         }
-        CheckClosed();
-        CheckThread(nameof(CreateSubprocessExecAsync));
+        loop.CheckClosed();
+        loop.CheckThread(nameof(CreateSubprocessExecAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Subprocess>(cancellationToken);
         var info = new ProcessStartInfo(program)
@@ -51,26 +54,26 @@ public sealed partial class EventLoop
         LoopStreamReader? stdout = null, stderr = null;
         if (pipeStdin)
         {
-            var transport = new PipeTransport(this, process.StandardInput.BaseStream, null);
+            var transport = new PipeTransport(loop, process.StandardInput.BaseStream, null);
             transports.Add(transport);
             stdin = new LoopStreamWriter(transport, null);
         }
         if (pipeStdout)
-            stdout = OpenPipeReader(process.StandardOutput.BaseStream, limit, transports);
+            stdout = OpenPipeReader(loop, process.StandardOutput.BaseStream, limit, transports);
         if (pipeStderr)
-            stderr = OpenPipeReader(process.StandardError.BaseStream, limit, transports);
-        return Task.FromResult(new Subprocess(this, process, stdin, stdout, stderr, transports));
+            stderr = OpenPipeReader(loop, process.StandardError.BaseStream, limit, transports);
+        return Task.FromResult(new Subprocess(loop, process, stdin, stdout, stderr, transports));
     }
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>, all three pipes as loop streams: asyncio's <c>await asyncio.create_subprocess_exec(program, *args, ...)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>; see <see cref="CreateSubprocessExecAsync(string, IEnumerable{string}, bool, bool, bool, int, CancellationToken)"/> (which takes a CancellationToken: a <c>params</c> array must come last).</remarks>
-    public Task<Subprocess> CreateSubprocessExecAsync(string program, params string[] arguments) =>
-        CreateSubprocessExecAsync(program, (IEnumerable<string>)arguments);
+    /// <remarks>asyncio: <c>asyncio.create_subprocess_exec(program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE)</c>; see <see cref="CreateSubprocessExecAsync(EventLoop, string, IEnumerable{string}, bool, bool, bool, int, CancellationToken)"/> (which takes a CancellationToken: a <c>params</c> array must come last).</remarks>
+    public static Task<Subprocess> CreateSubprocessExecAsync(this EventLoop loop, string program, params string[] arguments) =>
+        loop.CreateSubprocessExecAsync(program, (IEnumerable<string>)arguments);
 
-    private LoopStreamReader OpenPipeReader(Stream stream, int limit, List<StreamTransport> transports)
+    private static LoopStreamReader OpenPipeReader(EventLoop loop, Stream stream, int limit, List<StreamTransport> transports)
     {
-        var reader = new LoopStreamReader(limit, this);
-        var transport = new PipeTransport(this, stream, reader);
+        var reader = new LoopStreamReader(limit, loop);
+        var transport = new PipeTransport(loop, stream, reader);
         transports.Add(transport);
         transport.Start();
         return reader;
