@@ -48,12 +48,14 @@ public class TlsStreamTests : LoopTest
                 echoed.Add(S(await reader.ReadLineAsync()));
             }
             var tls = (SslStream)writer.GetExtraInfo("ssl_object")!;
+            // Before the close, which disposes the SslStream.
+            var authenticated = tls.IsAuthenticated && tls.RemoteCertificate!.GetCertHashString() == TestCertificates.Localhost.GetCertHashString();
             var canWriteEof = writer.CanWriteEof();
             writer.Close();
             await writer.WaitClosedAsync();
             server.Close();
             await server.WaitClosedAsync();
-            return (echoed, tls.IsAuthenticated && tls.RemoteCertificate!.GetCertHashString() == TestCertificates.Localhost.GetCertHashString(), canWriteEof, l.Time());
+            return (echoed, authenticated, canWriteEof, l.Time());
         }));
         Assert.Equal(["one\n", "two\n", "three\n"], echoed);
         Assert.True(authenticated);
