@@ -33,6 +33,9 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private volatile bool _stopping;
     private bool _closed;
 
+    /// <summary>Transports and listening sockets of this loop not yet closed (leak checks in tests); loop thread only.</summary>
+    internal int OpenTransportCount;
+
     // The task whose context is the thread's SynchronizationContext, or null when it is the
     // loop's own. A step leaves its task current and its context installed: the next step of
     // the same task then switches nothing, and anything that is not a step puts the loop's back
@@ -865,5 +868,26 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     {
         if (_threadId != 0 && !IsLoopThread)
             ThrowHelper.WrongThread(operation);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> outside any task, under the loop's own SynchronizationContext, so
+    /// that every await in it resumes as a plain callback on the loop, whichever task started it.
+    /// </summary>
+    internal void StartDetached(Func<object, Task> body, object state)
+    {
+        var previousContext = SynchronizationContext.Current;
+        var previousTask = CurrentTaskField;
+        SynchronizationContext.SetSynchronizationContext(_loopContext);
+        CurrentTaskField = null;
+        try
+        {
+            _ = body(state);
+        }
+        finally
+        {
+            CurrentTaskField = previousTask;
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
     }
 }

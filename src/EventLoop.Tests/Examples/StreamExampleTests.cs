@@ -6,7 +6,7 @@ namespace Asyncio.Tests.Examples;
 /// <remarks>
 /// <c>examples/StreamsEcho</c> is the port of the asyncio documentation's TCP echo client and
 /// server; its <c>echo.expected</c> is what CPython 3.12 printed for <c>echo.py</c> beside it.
-/// The other examples have no Python twin; their <c>.expected</c> is their own reviewed output.
+/// <c>TlsEcho</c> makes its certificate in memory. The other examples have no Python twin; their <c>.expected</c> is their own reviewed output.
 /// Under virtual time the loop waits for socket operations in flight instead of reporting a deadlock.
 /// </remarks>
 [Collection(nameof(ConsoleCollection))]
@@ -20,6 +20,7 @@ public class StreamExampleTests
             data.Add("StreamsEcho", "ExampleStreamsEcho", "echo.expected", virtualTime);
             data.Add("EchoServer", "ExampleEchoServer", "EchoServer.expected", virtualTime);
             data.Add("Chat", "ExampleChat", "Chat.expected", virtualTime);
+            data.Add("TlsEcho", "ExampleTlsEcho", "TlsEcho.expected", virtualTime);
         }
         return data;
     }

@@ -4,8 +4,8 @@ namespace Asyncio;
 
 /// <summary>Listening sockets that hand each connection to a handler task: asyncio's <c>Server</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.Server</c>, made by <see cref="EventLoop.StartServerAsync"/> and
-/// <see cref="EventLoop.StartUnixServerAsync"/>. Serving starts at creation
+/// <para>asyncio: <c>asyncio.Server</c>, made by <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and
+/// <see cref="StreamEndpoints.StartUnixServerAsync"/>. Serving starts at creation
 /// (<c>start_serving=True</c>). Each accepted connection gets a reader and a writer and runs the
 /// handler as a new task; a handler that throws is reported to the exception handler
 /// ("Unhandled exception in client_connected_cb") and its connection closed.</para>
@@ -24,13 +24,17 @@ public sealed class Server : IAsyncDisposable
     private List<Future<bool>>? _waiters = [];
     private Future<bool>? _servingForever;
     private bool _serving;
+    private readonly System.Net.Security.SslServerAuthenticationOptions? _ssl;
+    private readonly TimeSpan _sslHandshakeTimeout;
 
-    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit)
+    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit, System.Net.Security.SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
     {
         Loop = loop;
         _sockets = sockets;
         _handler = handler;
         _limit = limit;
+        _ssl = ssl;
+        _sslHandshakeTimeout = sslHandshakeTimeout;
     }
 
     /// <summary>The loop that serves: asyncio's <c>server.get_loop()</c>.</summary>
@@ -106,8 +110,38 @@ public sealed class Server : IAsyncDisposable
     {
         if (client.AddressFamily != AddressFamily.Unix)
             client.NoDelay = true; // asyncio sets TCP_NODELAY on every TCP transport
+        if (_ssl is null)
+        {
+            Attach(client, null);
+            return;
+        }
+        Loop.OpenTransportCount++; // the handshaking socket, until its transport counts it
+        Loop.StartDetached(static s => { var (server, socket) = ((Server, Socket))s; return server.AcceptTlsAsync(socket); }, (this, client));
+    }
+
+    private async Task AcceptTlsAsync(Socket client)
+    {
+        System.Net.Security.SslStream tls;
+        try
+        {
+            tls = await TlsHandshake.AuthenticateAsync(Loop, client, null, _ssl, _sslHandshakeTimeout, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // asyncio's SSLProtocol._fatal_error: a failed or timed-out handshake (an OSError:
+            // SSLError, ConnectionAbortedError) is logged in debug mode only, never reported.
+            TlsHandshake.CloseQuietly(client);
+            Loop.OpenTransportCount--;
+            return;
+        }
+        Loop.OpenTransportCount--;
+        Attach(client, tls);
+    }
+
+    private void Attach(Socket client, System.Net.Security.SslStream? tls)
+    {
         var reader = new LoopStreamReader(_limit, Loop);
-        var transport = new SocketTransport(Loop, client, reader);
+        var transport = new SocketTransport(Loop, client, reader, tls);
         var writer = new LoopStreamWriter(transport, reader);
         _clients.Add(transport);
         transport.OnLost = Detach;

@@ -4,16 +4,18 @@ namespace Asyncio;
 
 /// <summary>A child process whose pipes are loop streams: asyncio's <c>asyncio.subprocess.Process</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.subprocess.Process</c>, made by <see cref="EventLoop.CreateSubprocessExecAsync(string, string[])"/>.</para>
+/// <para>asyncio: <c>asyncio.subprocess.Process</c>, made by <see cref="Subprocesses.CreateSubprocessExecAsync(EventLoop, string, string[])"/>.</para>
 /// <para><see cref="Stdin"/>, <see cref="Stdout"/> and <see cref="Stderr"/> are the pipes that
 /// were requested (<see langword="null"/> otherwise). Reading both output pipes while writing the
 /// input, or <see cref="CommunicateAsync"/>, avoids the deadlock of a child blocked on a full pipe.</para>
-/// <para>Loop-affine: while its loop runs, <see cref="WaitAsync"/> and <see cref="CommunicateAsync"/>
-/// called from another thread throw <see cref="InvalidOperationException"/> before anything
-/// starts. <see cref="Kill"/> and <see cref="Terminate"/> are safe from any thread (they only
-/// signal the child).</para>
+/// <para>Loop-affine: while its loop runs, <see cref="WaitAsync"/>, <see cref="CommunicateAsync"/>
+/// and the disposals called from another thread throw <see cref="InvalidOperationException"/>
+/// before anything starts. <see cref="Kill"/>, <see cref="Terminate"/> and <see cref="SendSignal"/>
+/// are safe from any thread (they only signal the child).</para>
+/// <para>Disposing kills a child still running and closes its pipes, so that no child outlives
+/// a <c>using</c> block (asyncio has no such cleanup: its transports warn when collected open).</para>
 /// </remarks>
-public sealed class Subprocess
+public sealed class Subprocess : IAsyncDisposable, IDisposable
 {
     private readonly Process _process;
     private readonly StreamTransport? _stdinTransport;
@@ -133,12 +135,100 @@ public sealed class Subprocess
         return (output, errors);
     }
 
-    /// <summary>Kills the process (SIGKILL): asyncio's <c>process.kill()</c>.</summary>
-    public void Kill() => _process.Kill();
+    /// <summary>Kills the process (SIGKILL on Unix, TerminateProcess on Windows): asyncio's <c>process.kill()</c>.</summary>
+    /// <remarks>asyncio: <c>process.kill()</c>. Does nothing once the process has exited, as asyncio's <c>Popen.send_signal</c> after <c>poll()</c>.</remarks>
+    public void Kill()
+    {
+        if (HasExited)
+            return;
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+    }
 
-    /// <summary>Sends SIGTERM when the platform allows, else kills: asyncio's <c>process.terminate()</c>.</summary>
-    /// <remarks>Differs from asyncio: .NET has no portable way to send SIGTERM; this is <see cref="Kill"/>.</remarks>
-    public void Terminate() => _process.Kill();
+    /// <summary>Asks the process to end (SIGTERM on Unix; on Windows, as asyncio, it is killed): asyncio's <c>process.terminate()</c>.</summary>
+    /// <remarks>asyncio: <c>process.terminate()</c>. Does nothing once the process has exited.</remarks>
+    public void Terminate()
+    {
+        if (OperatingSystem.IsWindows())
+            Kill();
+        else
+            SendSignal(SigTerm);
+    }
+
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    /// <summary>Sends the signal numbered <paramref name="signal"/> (e.g. 15 for SIGTERM, 2 for SIGINT) to the process: asyncio's <c>process.send_signal(signal)</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>process.send_signal(signal)</c>. Does nothing once the process has exited. On
+    /// Windows, as asyncio, only SIGTERM (15) and SIGKILL (9) are supported (both kill); another
+    /// number throws <see cref="ArgumentException"/> ("Unsupported signal: N").
+    /// </remarks>
+    /// <param name="signal">The POSIX signal number (not a <see cref="System.Runtime.InteropServices.PosixSignal"/> value, whose numbers are .NET's own).</param>
+    public void SendSignal(int signal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            if (signal is not (SigTerm or SigKill))
+                throw new ArgumentException($"Unsupported signal: {signal}", nameof(signal));
+            Kill();
+            return;
+        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
+        if (HasExited)
+            return;
+        Libc.Kill(_process.Id, signal); // false: it exited meanwhile, as above
+    }
+
+    // .NET reaps the child itself, so once it says exited the pid may be another process's: never signal it.
+    private bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true; // disposed
+            }
+        }
+    }
+
+    /// <summary>Kills the process if it still runs, waits for its exit, and closes its pipes; asyncio has no twin (see the class remarks).</summary>
+    /// <remarks>Idempotent. Pipes are aborted: output not yet read is dropped.</remarks>
+    public async ValueTask DisposeAsync()
+    {
+        Loop.CheckThread(nameof(DisposeAsync));
+        if (_disposed)
+            return;
+        Kill();
+        if (!Loop.IsClosed)
+            await WaitCoreAsync(CancellationToken.None);
+        Dispose();
+    }
+
+    /// <summary>Kills the process if it still runs and closes its pipes, without waiting; asyncio has no twin (see the class remarks).</summary>
+    /// <remarks>Idempotent. Pipes are aborted: output not yet read is dropped. <see cref="ReturnCode"/> is set when the loop sees the exit, as without disposal.</remarks>
+    public void Dispose()
+    {
+        Loop.CheckThread(nameof(Dispose));
+        if (_disposed)
+            return;
+        _disposed = true;
+        Kill();
+        foreach (var transport in _transports)
+            transport.Abort();
+    }
+
+    private bool _disposed;
 
     /// <summary>Number of the process's pipes still open (tests).</summary>
     internal int OpenPipeCount => _transports.Count(t => !t.IsLost);

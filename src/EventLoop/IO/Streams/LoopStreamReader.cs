@@ -4,8 +4,8 @@ namespace Asyncio;
 
 /// <summary>Buffered bytes from a connection or a pipe, read with <c>await</c>: asyncio's <c>StreamReader</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.StreamReader</c>, made by <see cref="EventLoop.OpenConnectionAsync"/>,
-/// <see cref="EventLoop.StartServerAsync"/> and the subprocess pipes.</para>
+/// <para>asyncio: <c>asyncio.StreamReader</c>, made by <see cref="StreamEndpoints.OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/>,
+/// <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and the subprocess pipes.</para>
 /// <para>Loop-affine, not thread-safe: while its loop runs, every method called from another
 /// thread throws <see cref="InvalidOperationException"/> before the buffer, the EOF mark or a
 /// waiting read changes (other threads feed it through
@@ -18,7 +18,7 @@ namespace Asyncio;
 /// connection surfaces as the <see cref="System.Net.Sockets.SocketException"/> the socket
 /// reported (asyncio's <c>ConnectionResetError</c> is <c>SocketError.ConnectionReset</c>).</para>
 /// </remarks>
-public sealed class LoopStreamReader
+public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
 {
     /// <summary>The default <see cref="Limit"/>: 64 KiB, asyncio's <c>_DEFAULT_LIMIT</c>.</summary>
     public const int DefaultLimit = 64 * 1024;
@@ -280,6 +280,26 @@ public sealed class LoopStreamReader
     /// <remarks>asyncio: <c>reader.readuntil()</c>; see <see cref="ReadUntilAsync(byte[], CancellationToken)"/>.</remarks>
     /// <param name="cancellationToken">Ends a wait for data with <see cref="OperationCanceledException"/> when it fires, from any thread; no buffered byte is lost. Not looked at when the call does not wait.</param>
     public Task<byte[]> ReadUntilAsync(CancellationToken cancellationToken) => ReadUntilAsync(s_newline, cancellationToken);
+
+    /// <summary>The lines of the stream, each with its <c>\n</c>, until EOF: asyncio's <c>async for line in reader</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>StreamReader.__anext__</c>: <see cref="ReadLineAsync"/> until it returns
+    /// an empty array. The last line may lack its <c>\n</c>; a line longer than
+    /// <see cref="Limit"/> throws as <see cref="ReadLineAsync"/> does.</para>
+    /// <para>Each step is one <see cref="ReadLineAsync"/>: the same loop affinity, one waiter at
+    /// a time, and a cancelled step loses no buffered byte.</para>
+    /// </remarks>
+    /// <param name="cancellationToken">Ends a waiting step with <see cref="OperationCanceledException"/> when it fires (<c>WithCancellation</c> passes it).</param>
+    public async IAsyncEnumerator<byte[]> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync(cancellationToken);
+            if (line.Length == 0)
+                yield break;
+            yield return line;
+        }
+    }
 
     /// <summary>asyncio's repr: <c>&lt;LoopStreamReader 5 bytes eof&gt;</c>.</summary>
     public override string ToString()

@@ -2,8 +2,8 @@ namespace Asyncio;
 
 /// <summary>Writes bytes to a connection or a pipe, with flow control: asyncio's <c>StreamWriter</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.StreamWriter</c>, made by <see cref="EventLoop.OpenConnectionAsync"/>,
-/// <see cref="EventLoop.StartServerAsync"/> and the subprocess pipes.</para>
+/// <para>asyncio: <c>asyncio.StreamWriter</c>, made by <see cref="StreamEndpoints.OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/>,
+/// <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and the subprocess pipes.</para>
 /// <para><see cref="Write(ReadOnlySpan{byte})"/> never blocks: it copies the bytes into the
 /// transport's buffer, which sends them in order. Once more than the high-water mark (64 KiB by
 /// default) is buffered, <see cref="DrainAsync"/> waits until the buffer is down to the low-water
@@ -64,9 +64,12 @@ public sealed class LoopStreamWriter
     }
 
     /// <summary>Closes the sending side once the buffer is sent; reading goes on: asyncio's <c>writer.write_eof()</c>.</summary>
+    /// <remarks>asyncio: <c>writer.write_eof()</c>. A TLS connection or a wrapped <see cref="Stream"/> cannot half-close (<see cref="CanWriteEof"/> is false): <see cref="NotSupportedException"/>, as asyncio's <c>NotImplementedError("SSL doesn't support half-closes")</c>.</remarks>
     public void WriteEof()
     {
         _transport.Loop.CheckThread(nameof(WriteEof));
+        if (!_transport.CanWriteEof)
+            throw new NotSupportedException(_transport is SocketTransport ? "SSL doesn't support half-closes" : DuplexStreamTransport.NoHalfClose);
         _transport.WriteEof();
     }
 
@@ -118,6 +121,56 @@ public sealed class LoopStreamWriter
         await _transport.DrainHelperAsync(cancellationToken);
     }
 
+    /// <summary>Upgrades the connection to TLS as the client; the same reader and writer go on over it: asyncio's <c>await writer.start_tls(sslcontext, server_hostname=)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>StreamWriter.start_tls(sslcontext, *, server_hostname=None, ssl_handshake_timeout=None)</c> (3.11).</para>
+    /// <para>The bytes written before the call are sent first, as plain bytes; reading stops at
+    /// the call, so the peer must wait for this side before its handshake, as STARTTLS
+    /// protocols do. A failed handshake closes the connection and throws its error (the reader
+    /// then throws it too); a handshake longer than <paramref name="sslHandshakeTimeout"/> of
+    /// loop time throws <see cref="TimeoutException"/> with asyncio's message ("SSL handshake is
+    /// taking longer than 60.0 seconds: aborting the connection"; asyncio's
+    /// <c>ConnectionAbortedError</c>). Check first: a connection that is closing, already TLS, or
+    /// not a socket (a subprocess pipe, a wrapped stream) throws
+    /// <see cref="InvalidOperationException"/> before anything changes.</para>
+    /// <para>Differs from asyncio: <see cref="System.Net.Security.SslClientAuthenticationOptions.TargetHost"/> is the <c>server_hostname</c>.</para>
+    /// </remarks>
+    /// <param name="sslOptions">The client's TLS options (target host, certificate validation).</param>
+    /// <param name="sslHandshakeTimeout">How long the handshake may take; 60 seconds when omitted; must be positive.</param>
+    /// <param name="cancellationToken">Ends the handshake with <see cref="OperationCanceledException"/> when it fires, from any thread; the connection is closed.</param>
+    public Task StartTlsAsync(System.Net.Security.SslClientAuthenticationOptions sslOptions, TimeSpan? sslHandshakeTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sslOptions);
+        return StartTlsCoreAsync(sslOptions, null, sslHandshakeTimeout, cancellationToken);
+    }
+
+    /// <summary>Upgrades the connection to TLS as the server; the same reader and writer go on over it: asyncio's <c>await writer.start_tls(sslcontext)</c> on a server's connection.</summary>
+    /// <remarks>asyncio: <c>StreamWriter.start_tls(sslcontext, ssl_handshake_timeout=None)</c> (3.11); see <see cref="StartTlsAsync(System.Net.Security.SslClientAuthenticationOptions, TimeSpan?, CancellationToken)"/>.</remarks>
+    /// <param name="sslOptions">The server's TLS options (its certificate).</param>
+    /// <param name="sslHandshakeTimeout">How long the handshake may take; 60 seconds when omitted; must be positive.</param>
+    /// <param name="cancellationToken">Ends the handshake with <see cref="OperationCanceledException"/> when it fires, from any thread; the connection is closed.</param>
+    public Task StartTlsAsync(System.Net.Security.SslServerAuthenticationOptions sslOptions, TimeSpan? sslHandshakeTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sslOptions);
+        return StartTlsCoreAsync(null, sslOptions, sslHandshakeTimeout, cancellationToken);
+    }
+
+    private Task StartTlsCoreAsync(System.Net.Security.SslClientAuthenticationOptions? client, System.Net.Security.SslServerAuthenticationOptions? server, TimeSpan? sslHandshakeTimeout, CancellationToken cancellationToken)
+    {
+        var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
+        _transport.Loop.CheckThread(nameof(StartTlsAsync));
+        // asyncio's loop.start_tls: "transport ... is not supported by start_tls()".
+        if (_transport is not SocketTransport socket)
+            throw new InvalidOperationException($"transport {_transport.GetType().Name} is not supported by start_tls()");
+        if (socket.IsTls)
+            throw new InvalidOperationException("The connection is already TLS");
+        if (socket.IsClosing)
+            throw new InvalidOperationException("The connection is closing");
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled(cancellationToken);
+        return socket.StartTlsAsync(client, server, timeout, cancellationToken);
+    }
+
     /// <summary>Closes the connection once the buffer is sent: asyncio's <c>writer.close()</c>.</summary>
     /// <remarks>asyncio: <c>writer.close()</c>. Idempotent; await <see cref="WaitClosedAsync"/> to know when it is closed.</remarks>
     public void Close()
@@ -160,7 +213,9 @@ public sealed class LoopStreamWriter
     /// <remarks>
     /// <para>asyncio: <c>writer.get_extra_info(name, default)</c>. Sockets know <c>"peername"</c>
     /// and <c>"sockname"</c> (an <see cref="System.Net.EndPoint"/>) and <c>"socket"</c> (the
-    /// <see cref="System.Net.Sockets.Socket"/>); subprocess pipes know <c>"pipe"</c>.</para>
+    /// <see cref="System.Net.Sockets.Socket"/>); subprocess pipes know <c>"pipe"</c>; TLS
+    /// connections know <c>"ssl_object"</c> (the <see cref="System.Net.Security.SslStream"/>)
+    /// and <c>"peercert"</c> (the peer's certificate); a wrapped stream knows <c>"stream"</c>.</para>
     /// <para>Differs from asyncio: addresses are <see cref="System.Net.IPEndPoint"/> or
     /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>, not tuples or strings.</para>
     /// </remarks>

@@ -1,0 +1,189 @@
+using System.Net.Security;
+using System.Net.Sockets;
+
+namespace Asyncio;
+
+/// <summary>A <see cref="StreamTransport"/> over a connected stream <see cref="Socket"/> (TCP or Unix domain), plain or under TLS.</summary>
+/// <remarks>
+/// Under TLS the bytes go through an <see cref="SslStream"/> over the socket; the socket still
+/// answers the virtual clock's probe and <c>GetExtraInfo</c>. <see cref="StartTlsAsync"/>
+/// upgrades a plain connection in place, so its reader and writer stay the same objects.
+/// </remarks>
+internal sealed class SocketTransport : StreamTransport
+{
+    private readonly Socket _socket;
+    private SslStream? _tls;
+    // While a start_tls handshake runs: receives wait for it from the start, sends once the plain
+    // bytes written before it are out, so that no byte of the handshake is read or written as data.
+    private Task? _receiveGate;
+    private Task? _sendGate;
+
+    public SocketTransport(EventLoop loop, Socket socket, LoopStreamReader reader, SslStream? tls = null) : base(loop, reader)
+    {
+        _socket = socket;
+        _tls = tls;
+    }
+
+    public Socket Socket => _socket;
+
+    public bool IsTls => _tls is not null;
+
+    // A socket's zero-byte receive completes when data or EOF arrives, and consumes nothing;
+    // so does an SslStream's (it reads the next record into its own buffer).
+    protected override bool WaitsForDataWithoutBuffer => true;
+
+    protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+    {
+        if (_receiveGate is not null)
+            return ReceiveAfterGateAsync(buffer);
+        return _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None) : _tls.ReadAsync(buffer);
+    }
+
+    private async ValueTask<int> ReceiveAfterGateAsync(Memory<byte> buffer)
+    {
+        await _receiveGate!;
+        return await ReceiveAsync(buffer);
+    }
+
+    // Readable: bytes, the peer's FIN, or an error are there for the receive to take.
+    protected override bool HasBytesWaiting => _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
+
+    protected override async ValueTask SendAsync(ReadOnlyMemory<byte> data)
+    {
+        if (_sendGate is not null)
+            await _sendGate;
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(data).ConfigureAwait(false);
+            return;
+        }
+        while (!data.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    protected override void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    protected override void CloseResource(bool abortive)
+    {
+        // No close_notify: SslStream's is asynchronous and connection_lost is not; the peer sees
+        // the FIN below, which .NET and OpenSSL read as the end of the stream.
+        _tls?.Dispose();
+        if (!abortive)
+        {
+            // .NET closes a socket with an operation pending (our receive) abortively, with an
+            // RST, unless it was shut down first: asyncio's close() is a FIN.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Not connected any more: nothing to shut down.
+            }
+        }
+        _socket.Dispose();
+    }
+
+    // asyncio's _SSLProtocolTransport.can_write_eof(): TLS has no half-close.
+    public override bool CanWriteEof => _tls is null;
+
+    public override object? GetExtraInfo(string name) => name switch
+    {
+        "ssl_object" => _tls,
+        "peercert" => _tls?.RemoteCertificate,
+        "peername" => SafeEndPoint(remote: true),
+        "sockname" => SafeEndPoint(remote: false),
+        "socket" => _socket,
+        _ => null,
+    };
+
+    /// <summary>asyncio's <c>loop.start_tls(transport, protocol, sslcontext)</c> on this connection: the same reader and writer go on over TLS.</summary>
+    /// <remarks>
+    /// As asyncio's <c>StreamWriter.start_tls</c>: the plain bytes already written are sent
+    /// first; reading stops at the call (the peer is expected to wait for our side before its
+    /// handshake starts, as in STARTTLS protocols). A failed handshake closes the connection:
+    /// the reader gets the error, as asyncio closes the transport.
+    /// </remarks>
+    public async Task StartTlsAsync(SslClientAuthenticationOptions? client, SslServerAuthenticationOptions? server, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var receiving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _receiveGate = receiving.Task;
+        try
+        {
+            // Drain to zero: what was written before the call leaves as plain bytes.
+            var (low, high) = (LowWater, HighWater);
+            SetWriteBufferLimits(0, 0);
+            try
+            {
+                await DrainHelperAsync(cancellationToken);
+            }
+            finally
+            {
+                if (!IsLost)
+                    SetWriteBufferLimits(high, low);
+            }
+            _sendGate = sending.Task;
+            _tls = await TlsHandshake.AuthenticateAsync(Loop, _socket, client, server, timeout, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            _receiveGate = _sendGate = null;
+            receiving.TrySetException(exception);
+            sending.TrySetException(exception);
+            _ = receiving.Task.Exception; // observed: the pumps may not be waiting at the gates
+            _ = sending.Task.Exception;
+            ConnectionLost(exception);
+            throw;
+        }
+        _receiveGate = _sendGate = null;
+        receiving.TrySetResult();
+        sending.TrySetResult();
+    }
+
+    private object? SafeEndPoint(bool remote)
+    {
+        try
+        {
+            return remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A one-way <see cref="StreamTransport"/> over a .NET <see cref="Stream"/>: a subprocess pipe.</summary>
+internal sealed class PipeTransport : StreamTransport
+{
+    private readonly Stream _stream;
+
+    public PipeTransport(EventLoop loop, Stream stream, LoopStreamReader? reader) : base(loop, reader)
+    {
+        _stream = stream;
+    }
+
+    protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer) => _stream.ReadAsync(buffer);
+
+    protected override async ValueTask SendAsync(ReadOnlyMemory<byte> data)
+    {
+        await _stream.WriteAsync(data).ConfigureAwait(false);
+        await _stream.FlushAsync().ConfigureAwait(false);
+    }
+
+    // A pipe has no half-close: closing the write end is the EOF the other side sees.
+    protected override void ShutdownSend() => _stream.Dispose();
+
+    protected override void CloseResource(bool abortive) => _stream.Dispose();
+
+    public override bool CanWriteEof => true;
+
+    public override object? GetExtraInfo(string name) => name == "pipe" ? _stream : null;
+
+    // asyncio's _UnixReadPipeTransport closes itself at EOF.
+    protected override bool CloseOnEof => true;
+}

@@ -1,0 +1,385 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Asyncio.Internal;
+
+namespace Asyncio;
+
+/// <summary>Streams on a loop: TCP and Unix-socket connections and servers, plain or TLS, and any .NET <see cref="Stream"/>: asyncio's <c>streams.py</c> (<c>open_connection</c>, <c>start_server</c> and their Unix twins).</summary>
+/// <remarks>Extension methods, so that <c>loop.OpenConnectionAsync(...)</c> reads as asyncio's calls do; the loop keeps only the state (its count of open transports).</remarks>
+public static class StreamEndpoints
+{
+    /// <summary>Opens a TCP connection and returns its reader and writer: asyncio's <c>await asyncio.open_connection(host, port, limit=)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.open_connection(host, port, limit=limit)</c>.</para>
+    /// <para>The host is resolved (an IP literal is used as is), then each address is tried in
+    /// turn, as asyncio does. Failures are the <see cref="SocketException"/> of .NET:
+    /// <see cref="SocketError.ConnectionRefused"/> for a refused connection,
+    /// <see cref="SocketError.HostNotFound"/> (or <c>TryAgain</c>/<c>NoData</c>) for a bad host
+    /// (asyncio's <c>socket.gaierror</c>); when every address fails, the first error is thrown.
+    /// No socket is left open on failure. Cancelling the task aborts the resolution or the
+    /// connection at once (the await throws <see cref="CancelledError"/>).</para>
+    /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
+    /// <param name="port">The TCP port (0 for a server: any free port).</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(OpenConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
+        return OpenConnectionCoreAsync(loop, host, port, limit, null, default, cancellationToken);
+    }
+
+    /// <summary>Opens a TLS connection over TCP and returns its reader and writer: asyncio's <c>await asyncio.open_connection(host, port, ssl=context)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.open_connection(host, port, ssl=, server_hostname=, ssl_handshake_timeout=, limit=)</c>.</para>
+    /// <para>Connects as <see cref="OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/>,
+    /// then runs the TLS handshake; the reader and writer carry the decrypted bytes. A handshake
+    /// that fails throws its error (an <see cref="System.Security.Authentication.AuthenticationException"/>
+    /// for a certificate the options reject, asyncio's <c>ssl.SSLCertVerificationError</c>); one
+    /// longer than <paramref name="sslHandshakeTimeout"/> of loop time throws
+    /// <see cref="TimeoutException"/> with asyncio's message ("SSL handshake is taking longer
+    /// than 60.0 seconds: aborting the connection"). Either way no socket stays open. Under
+    /// virtual time the clock waits for the handshake while either side works, and reaches the
+    /// timeout only while it waits on a silent peer.</para>
+    /// <para>Differs from asyncio: <paramref name="ssl"/>'s <see cref="SslClientAuthenticationOptions.TargetHost"/>
+    /// is <c>server_hostname</c>; when it is not set, <paramref name="host"/> is used (on a copy:
+    /// the options object is not changed). asyncio's <c>ConnectionAbortedError</c> on the timeout is a
+    /// <see cref="TimeoutException"/>. A TLS connection cannot half-close
+    /// (<see cref="LoopStreamWriter.CanWriteEof"/> is false), as in asyncio. Closing sends no
+    /// TLS close_notify, only the TCP FIN.</para>
+    /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="host">The host name or IP literal to connect to.</param>
+    /// <param name="port">The TCP port.</param>
+    /// <param name="ssl">The client's TLS options: certificate validation, target host, protocols.</param>
+    /// <param name="sslHandshakeTimeout">How long the handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, SslClientAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(ssl);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(OpenConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
+        return OpenConnectionCoreAsync(loop, host, port, limit, TlsHandshake.WithTargetHost(ssl, host), timeout, cancellationToken);
+    }
+
+    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionCoreAsync(EventLoop loop, string host, int port, int limit, SslClientAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            addresses = await ResolveAsync(loop, host, cancellationToken);
+        }
+        Exception? first = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            loop.OpenTransportCount++;
+            try
+            {
+                await ConnectAsync(loop, socket, new IPEndPoint(address, port), cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                socket.Dispose();
+                loop.OpenTransportCount--;
+                if (exception is OperationCanceledException)
+                    throw;
+                first ??= exception;
+                continue;
+            }
+            SslStream? tls = null;
+            if (ssl is not null)
+            {
+                // A failed handshake fails the call: asyncio tries the next address only when
+                // the connect itself fails.
+                try
+                {
+                    tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
+                }
+                catch
+                {
+                    TlsHandshake.CloseQuietly(socket);
+                    loop.OpenTransportCount--;
+                    throw;
+                }
+            }
+            loop.OpenTransportCount--; // the transport counts it from here on
+            return WrapSocket(loop, socket, limit, tls);
+        }
+        throw first ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>Opens a Unix domain socket connection and returns its reader and writer: asyncio's <c>await asyncio.open_unix_connection(path)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.open_unix_connection(path, limit=limit)</c>; errors as <see cref="OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/> (a missing path is <see cref="SocketError.AddressNotAvailable"/> or similar).</remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionAsync(this EventLoop loop, string path, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(OpenUnixConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
+        return OpenUnixConnectionCoreAsync(loop, path, limit, cancellationToken);
+    }
+
+    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(EventLoop loop, string path, int limit, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        loop.OpenTransportCount++;
+        try
+        {
+            await ConnectAsync(loop, socket, new UnixDomainSocketEndPoint(path), cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            loop.OpenTransportCount--;
+            throw;
+        }
+        loop.OpenTransportCount--;
+        return WrapSocket(loop, socket, limit);
+    }
+
+    private static async Task ConnectAsync(EventLoop loop, Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var connecting = new CancellationTokenSource();
+        var connected = loop.WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
+        using var registration = TokenCancellation.Register(connected, cancellationToken);
+        await connected;
+    }
+
+    private static async Task<IPAddress[]> ResolveAsync(EventLoop loop, string host, CancellationToken cancellationToken)
+    {
+        var resolving = new CancellationTokenSource();
+        var resolved = loop.WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);
+        using var registration = TokenCancellation.Register(resolved, cancellationToken);
+        return await resolved;
+    }
+
+    // asyncio checks the limit in StreamReader(), after the connection exists; here before
+    // anything is opened, with the same message.
+    private static void CheckLimit(int limit)
+    {
+        if (limit <= 0)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "Limit cannot be <= 0");
+    }
+
+    private static (LoopStreamReader, LoopStreamWriter) WrapSocket(EventLoop loop, Socket socket, int limit, SslStream? tls = null)
+    {
+        var reader = new LoopStreamReader(limit, loop);
+        var transport = new SocketTransport(loop, socket, reader, tls);
+        var writer = new LoopStreamWriter(transport, reader);
+        transport.Start();
+        return (reader, writer);
+    }
+
+    /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/> and runs <paramref name="handler"/> as a task for each connection: asyncio's <c>await asyncio.start_server(cb, host, port)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.start_server(client_connected_cb, host, port, limit=, backlog=100)</c>.</para>
+    /// <para>A <see langword="null"/> or empty host listens on every interface (IPv4 and IPv6);
+    /// port 0 picks a free port (see <see cref="Server.Sockets"/>). One listening socket per
+    /// resolved address, with <c>SO_REUSEADDR</c> as asyncio sets it. Errors are the
+    /// <see cref="SocketException"/> of .NET (<see cref="SocketError.AddressAlreadyInUse"/>, ...);
+    /// no socket stays open on failure. The server serves at once; see <see cref="Server"/>.</para>
+    /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="handler">Runs as a new task for each accepted connection.</param>
+    /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
+    /// <param name="port">The TCP port (0 for a server: any free port).</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
+    /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
+    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(StartServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, null, default, cancellationToken);
+    }
+
+    /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/> for TLS connections and runs <paramref name="handler"/> as a task for each one: asyncio's <c>await asyncio.start_server(cb, host, port, ssl=context)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.start_server(client_connected_cb, host, port, ssl=, ssl_handshake_timeout=, limit=, backlog=100)</c>.</para>
+    /// <para>Listens as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/>;
+    /// each accepted connection runs the TLS handshake first, and the handler starts once it
+    /// succeeded. A handshake that fails or takes longer than <paramref name="sslHandshakeTimeout"/>
+    /// closes that connection and is not reported, as asyncio logs it in debug mode only (an
+    /// <c>OSError</c> in <c>SSLProtocol._fatal_error</c>); the server goes on.</para>
+    /// </remarks>
+    /// <param name="loop">The loop that serves; the running loop on its thread.</param>
+    /// <param name="handler">Runs as a new task for each connection, once its handshake is done.</param>
+    /// <param name="host">The host name or IP literal to listen on (null or empty: every interface).</param>
+    /// <param name="port">The TCP port (0: any free port).</param>
+    /// <param name="ssl">The server's TLS options (its certificate).</param>
+    /// <param name="sslHandshakeTimeout">How long each handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
+    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, SslServerAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(ssl);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(StartServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, ssl, timeout, cancellationToken);
+    }
+
+    private static async Task<Server> StartServerCoreAsync(EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, SslServerAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        if (string.IsNullOrEmpty(host))
+            addresses = Socket.OSSupportsIPv6 ? [IPAddress.Any, IPAddress.IPv6Any] : [IPAddress.Any];
+        else if (IPAddress.TryParse(host, out var literal))
+            addresses = [literal];
+        else
+            addresses = await ResolveAsync(loop, host, cancellationToken);
+        var sockets = new List<Socket>();
+        try
+        {
+            foreach (var address in addresses.Distinct())
+            {
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                loop.OpenTransportCount++;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                    socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
+                socket.Bind(new IPEndPoint(address, port));
+                socket.Listen(backlog);
+            }
+        }
+        catch
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+                loop.OpenTransportCount--;
+            }
+            throw;
+        }
+        var server = new Server(loop, sockets, handler, limit, ssl, sslHandshakeTimeout);
+        server.BeginAccepting();
+        return server;
+    }
+
+    /// <summary>Listens on the Unix domain socket <paramref name="path"/> and runs <paramref name="handler"/> as a task for each connection: asyncio's <c>await asyncio.start_unix_server(cb, path)</c>.</summary>
+    /// <remarks>
+    /// asyncio: <c>asyncio.start_unix_server(client_connected_cb, path, limit=, backlog=100)</c>.
+    /// Closing the server removes the socket file (.NET unlinks it when the listening socket is
+    /// disposed; asyncio 3.13's <c>cleanup_socket=True</c>). Differs from asyncio: a stale file
+    /// at <paramref name="path"/> is not removed first (.NET cannot tell a socket file from a
+    /// regular one), so the bind fails with <see cref="SocketError.AddressAlreadyInUse"/>.
+    /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="handler">Runs as a new task for each accepted connection.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
+    public static Task<Server> StartUnixServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string path, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(StartUnixServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        loop.OpenTransportCount++;
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            socket.Listen(backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            loop.OpenTransportCount--;
+            throw;
+        }
+        var server = new Server(loop, [socket], handler, limit);
+        server.BeginAccepting();
+        return Task.FromResult(server);
+    }
+
+    /// <summary>A reader and writer over any readable and writable .NET <see cref="Stream"/>, on the loop; asyncio has no twin (its streams come from sockets and pipes only).</summary>
+    /// <remarks>
+    /// <para>For a stream the loop did not open: a named pipe, a serial port's
+    /// <c>BaseStream</c>, an <see cref="SslStream"/> set up by hand, an in-memory duplex stream
+    /// in a test. The reader and writer behave as a socket's: reads are buffered up to
+    /// <paramref name="limit"/> with asyncio's flow control, writes are queued and flushed in
+    /// order, <see cref="LoopStreamWriter.DrainAsync"/> waits on the high-water mark.</para>
+    /// <para>The end of the stream (a read of 0 bytes) is EOF for the reader; the writer stays
+    /// usable. A stream cannot half-close: <see cref="LoopStreamWriter.CanWriteEof"/> is false.
+    /// Closing the writer disposes the stream, unless <paramref name="leaveOpen"/>. Reading starts
+    /// at once. Under virtual time a read in flight does not hold the clock (only sockets can be
+    /// probed for bytes on their way): the clock may jump while the stream is silent, as it does
+    /// for any foreign wait.</para>
+    /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="stream">A stream that can read and write.</param>
+    /// <param name="limit">The buffer limit of the reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="leaveOpen">Whether the stream stays open when the writer closes.</param>
+    /// <returns>The reader and writer; <c>GetExtraInfo("stream")</c> is <paramref name="stream"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot read, or cannot write.</exception>
+    public static (LoopStreamReader Reader, LoopStreamWriter Writer) WrapStream(this EventLoop loop, Stream stream, int limit = LoopStreamReader.DefaultLimit, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead || !stream.CanWrite)
+            throw new ArgumentException("The stream must be readable and writable.", nameof(stream));
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(WrapStream));
+        var reader = new LoopStreamReader(limit, loop);
+        var transport = new DuplexStreamTransport(loop, stream, reader, leaveOpen);
+        var writer = new LoopStreamWriter(transport, reader);
+        transport.Start();
+        return (reader, writer);
+    }
+}
