@@ -4,8 +4,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private Action<EventLoop, ExceptionContext>? _exceptionHandler;
-
     /// <summary>Sets the handler for errors nobody else can receive; <see langword="null"/> restores the default: asyncio's <c>loop.set_exception_handler(handler)</c>.</summary>
     /// <remarks>
     /// asyncio: <c>loop.set_exception_handler(handler)</c>. It gets callback exceptions, task

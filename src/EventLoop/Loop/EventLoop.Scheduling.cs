@@ -4,9 +4,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private long _timerSequence;
-    private int _cancelledTimers;
-
     // asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION: compact
     // the heap once more than half of at least this many timers are cancelled.
     private const int MinTimersToCompact = 100;
@@ -217,4 +214,45 @@ public sealed partial class EventLoop
 
     /// <summary>Number of items in the ready queue (diagnostics and tests).</summary>
     internal int ReadyCount => _ready.Count;
+
+    /// <summary>The slots the ready queue, the inbox and the timer heap hold (tests: what a burst leaves behind).</summary>
+    internal (int Ready, int Inbox, int Timers) RetainedCapacity => (_ready.Capacity, _inbox.Capacity, _timers.Capacity);
+
+    // ---- Sleep(0) -----------------------------------------------------------------------------
+
+    /// <summary>Queues a <c>Sleep(0)</c> continuation: asyncio's bare <c>yield</c> in <c>__sleep0</c>.</summary>
+    internal void YieldTo(Action continuation)
+    {
+        var context = SynchronizationContext.Current;
+        if (IsOwnTaskContext(context, out var taskContext))
+        {
+            taskContext.Task.OnYielded();
+            _ready.Enqueue(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
+        }
+        else if (context is null || context is LoopSynchronizationContext || context is TaskContext)
+        {
+            _ready.Enqueue(new WorkItem(continuation, null, WorkKind.Action));
+        }
+        else
+        {
+            _ready.Enqueue(new WorkItem(continuation, context, WorkKind.ForeignContext));
+        }
+    }
+
+    /// <summary>Queues a <c>Sleep(0)</c> continuation that is a step of its own (a coroutine's box): no delegate inside a task.</summary>
+    internal void YieldTo(ITaskStep step)
+    {
+        if (IsOwnTaskContext(SynchronizationContext.Current, out var taskContext))
+        {
+            taskContext.Task.OnYielded();
+            _ready.Enqueue(WorkItem.Step(step, taskContext, WorkKind.TaskStep));
+        }
+        else
+        {
+            YieldTo(step.RunStep);
+        }
+    }
+
+    // Sleep(0)'s awaiter (which holds the loop) inside a coroutine: yield with the box as the step.
+    void IAwaitTarget.SuspendStep(CoroutineCore coroutine) => YieldTo(coroutine);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
@@ -6,20 +5,8 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private LoopTask? _pendingHead;
-    private LoopTask? _pendingTail;
-    private int _pendingCount;
-    private long _taskCounter;
-    private int _foreignWaits;
-    // The part of _foreignWaits that is real work surely in progress (see RealWorkStarted).
-    private int _realWork;
-    // Under virtual time: real seconds spent blocked on real work since the clock last moved.
-    private double _realWaited;
-
     /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
     public LoopTask? CurrentTask => CurrentTaskField;
-
-    internal LoopTask? CurrentTaskField;
 
     /// <summary>Creates a pending Future on this loop: asyncio's <c>loop.create_future()</c>.</summary>
     /// <remarks>Works on a closed loop, as in asyncio: making a Future schedules nothing; completing
@@ -164,8 +151,6 @@ public sealed partial class EventLoop
         }
     }
 
-    private bool _eagerTasks;
-
     /// <summary>The task's first step, now, inside CreateTask: asyncio's <c>Task.__eager_start</c>.</summary>
     /// <remarks>
     /// The creator (a task's step, or a callback) is suspended in the middle of its own code, so
@@ -257,6 +242,14 @@ public sealed partial class EventLoop
         return future;
     }
 
+    /// <summary>Runs an <see cref="Combinators.AsCompleted{T}(EventLoop, IEnumerable{IFuture{T}}, double?, CancellationToken)"/> awaitable as a task: asyncio's <c>ensure_future(coro)</c> of one of them.</summary>
+    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    public LoopTask<T> EnsureFuture<T>(AsCompletedAwaitable<T> awaitable, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(awaitable);
+        return CreateTask(awaitable.AsTask, null, cancellationToken);
+    }
+
     /// <summary>Cancels <paramref name="future"/> when <paramref name="token"/> fires, from any thread: asyncio's <c>fut.cancel()</c> driven by a .NET token.</summary>
     /// <remarks>No cost for a token that cannot be cancelled; the registration ends with the Future.</remarks>
     internal static void CancelOn(Future future, CancellationToken token) => Internal.TokenCancellation.CancelWhilePending(future, token);
@@ -287,69 +280,6 @@ public sealed partial class EventLoop
         _pendingCount--;
     }
 
-    /// <summary>Whether the loop runs on a thread other than the caller's: where a non-thread-safe call throws and an await goes through the inbox.</summary>
-    internal bool IsRunningElsewhere => _threadId != 0 && !IsLoopThread;
-
-    /// <summary>Something outside the loop may post to it (a .NET Task awaited by a task, a socket read or accept): no deadlock while it lasts.</summary>
-    internal void ForeignWaitStarted() => _foreignWaits++;
-
-    internal void ForeignWaitEnded() => _foreignWaits--;
-
-    /// <summary>A pending socket read or accept that can tell whether its completion is on its way (bytes or a connection already arrived).</summary>
-    internal interface IReadinessProbe
-    {
-        bool IsReady { get; }
-    }
-
-    private HashSet<IReadinessProbe>? _probes;
-
-    /// <summary>A foreign wait that can be probed: while it is ready, a virtual clock treats it as real work in flight.</summary>
-    internal void ProbedWaitStarted(IReadinessProbe probe)
-    {
-        _foreignWaits++;
-        (_probes ??= new HashSet<IReadinessProbe>(ReferenceEqualityComparer.Instance)).Add(probe);
-    }
-
-    internal void ProbedWaitEnded(IReadinessProbe probe)
-    {
-        _foreignWaits--;
-        _probes?.Remove(probe);
-    }
-
-    /// <summary>Whether a probed wait has its completion on the way: the virtual clock must not jump over it.</summary>
-    private bool AnyProbeReady()
-    {
-        if (_probes is not { Count: > 0 } probes)
-            return false;
-        foreach (var probe in probes)
-        {
-            try
-            {
-                if (probe.IsReady)
-                    return true;
-            }
-            catch (Exception)
-            {
-                return true; // a socket closed under the probe: its operation is about to end
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Real work the loop waits on is in flight (a thread-pool job, a send, a child process): a virtual clock does not jump past it.</summary>
-    /// <remarks>Counts as a foreign wait too. Loop thread only.</remarks>
-    internal void RealWorkStarted()
-    {
-        _foreignWaits++;
-        _realWork++;
-    }
-
-    internal void RealWorkEnded()
-    {
-        _foreignWaits--;
-        _realWork--;
-    }
-
     /// <summary>At an await's resumption: throw the cancellation requested while the current task was suspended.</summary>
     /// <remarks>When no task anywhere holds one (almost always), one static load and no search for the current task.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -365,19 +295,5 @@ public sealed partial class EventLoop
         var task = CurrentTaskField ?? (SynchronizationContext.Current as TaskContext)?.Task;
         if (task is not null && task.HasPendingException)
             throw task.TakePendingException()!;
-    }
-
-    private string DescribeDeadlock()
-    {
-        var text = new StringBuilder();
-        text.Append("Deadlock: the loop is on virtual time and nothing is ready, no timer is pending and nothing can arrive from another thread, ")
-            .Append("so no task can ever resume.");
-        if (_pendingCount == 0)
-        {
-            text.Append(" No task is pending.");
-            return text.ToString();
-        }
-        text.Append('\n').Append(DescribeTasks().TrimEnd('\n'));
-        return text.ToString();
     }
 }

@@ -4,8 +4,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private LoopTimeProvider? _timeProvider;
-
     /// <summary>The loop's clock as a <see cref="System.TimeProvider"/>, for .NET delays and timers on loop time.</summary>
     /// <remarks>asyncio: no twin; see <see cref="LoopTimeProvider"/>.</remarks>
     public LoopTimeProvider TimeProvider => _timeProvider ??= new LoopTimeProvider(this);
@@ -46,5 +44,123 @@ public sealed partial class EventLoop
         if (double.IsNaN(when) || when < virtualClock.Now || double.IsInfinity(when))
             throw new ArgumentOutOfRangeException(nameof(when), when, $"Virtual time is {virtualClock.Now}: give a finite time, never earlier.");
         virtualClock.AdvanceTo(when);
+    }
+
+    /// <summary>A duration as asyncio's seconds; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> is no deadline, as .NET means it.</summary>
+    internal static double? Seconds(TimeSpan duration) =>
+        duration == System.Threading.Timeout.InfiniteTimeSpan ? null : duration.TotalSeconds;
+
+    // ---- Sleep ------------------------------------------------------------------------------
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/> seconds: asyncio's <c>await asyncio.sleep(delay)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.sleep(delay)</c>.</para>
+    /// <para><c>Sleep(0)</c> (or any delay of zero or less) yields exactly one iteration. A
+    /// positive delay waits on a Future completed by a timer; cancelling the task cancels both.
+    /// NaN throws <see cref="ArgumentOutOfRangeException"/>.</para>
+    /// </remarks>
+    public SleepAwaitable Sleep(double delay)
+    {
+        if (double.IsNaN(delay))
+            ThrowHelper.NaN(nameof(delay));
+        return new SleepAwaitable(this, delay);
+    }
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/>: asyncio's <c>await asyncio.sleep(delay)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
+    public SleepAwaitable Sleep(TimeSpan delay) => Sleep(delay.TotalSeconds);
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/> seconds, or until <paramref name="cancellationToken"/> fires: asyncio's <c>await asyncio.sleep(delay)</c> with a .NET token.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.sleep(delay)</c>. When the token fires, from any thread, the sleep
+    /// ends with <see cref="OperationCanceledException"/> (and its timer is cancelled). Must be
+    /// awaited inside a task.</para>
+    /// <para>A <see cref="Task"/>, unlike <see cref="Sleep(double)"/>, so that the plain sleep
+    /// keeps its allocation-free awaiter.</para>
+    /// </remarks>
+    public Task Sleep(double delay, CancellationToken cancellationToken)
+    {
+        var sleep = Sleep(delay);
+        return this.WaitFor(sleep, null, cancellationToken);
+    }
+
+    /// <summary>Suspends the awaiting task for <paramref name="delay"/>, or until <paramref name="cancellationToken"/> fires: asyncio's <c>await asyncio.sleep(delay)</c> with a .NET token.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>; see <see cref="Sleep(double, CancellationToken)"/>.</remarks>
+    public Task Sleep(TimeSpan delay, CancellationToken cancellationToken) => Sleep(delay.TotalSeconds, cancellationToken);
+
+    /// <summary>Suspends for <paramref name="delay"/> seconds, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay, result)</c>. When <paramref name="cancellationToken"/> fires, from any thread, it ends with <see cref="OperationCanceledException"/>.</remarks>
+    public async Task<T> Sleep<T>(double delay, T result, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.CanBeCanceled)
+            await Sleep(delay, cancellationToken);
+        else
+            await Sleep(delay);
+        return result;
+    }
+
+    /// <summary>Suspends for <paramref name="delay"/>, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.sleep(delay, result)</c>; see <see cref="Sleep{T}(double, T, CancellationToken)"/>.</remarks>
+    public Task<T> Sleep<T>(TimeSpan delay, T result, CancellationToken cancellationToken = default) =>
+        Sleep(delay.TotalSeconds, result, cancellationToken);
+
+    // ---- What a virtual clock must not jump over ------------------------------------------------
+
+    /// <summary>Something outside the loop may post to it (a .NET Task awaited by a task, a socket read or accept): no deadlock while it lasts.</summary>
+    internal void ForeignWaitStarted() => _foreignWaits++;
+
+    internal void ForeignWaitEnded() => _foreignWaits--;
+
+    /// <summary>A pending socket read or accept that can tell whether its completion is on its way (bytes or a connection already arrived).</summary>
+    internal interface IReadinessProbe
+    {
+        bool IsReady { get; }
+    }
+
+    /// <summary>A foreign wait that can be probed: while it is ready, a virtual clock treats it as real work in flight.</summary>
+    internal void ProbedWaitStarted(IReadinessProbe probe)
+    {
+        _foreignWaits++;
+        (_probes ??= new HashSet<IReadinessProbe>(ReferenceEqualityComparer.Instance)).Add(probe);
+    }
+
+    internal void ProbedWaitEnded(IReadinessProbe probe)
+    {
+        _foreignWaits--;
+        _probes?.Remove(probe);
+    }
+
+    /// <summary>Whether a probed wait has its completion on the way: the virtual clock must not jump over it.</summary>
+    private bool AnyProbeReady()
+    {
+        if (_probes is not { Count: > 0 } probes)
+            return false;
+        foreach (var probe in probes)
+        {
+            try
+            {
+                if (probe.IsReady)
+                    return true;
+            }
+            catch (Exception)
+            {
+                return true; // a socket closed under the probe: its operation is about to end
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Real work the loop waits on is in flight (a thread-pool job, a send, a child process): a virtual clock does not jump past it.</summary>
+    /// <remarks>Counts as a foreign wait too. Loop thread only.</remarks>
+    internal void RealWorkStarted()
+    {
+        _foreignWaits++;
+        _realWork++;
+    }
+
+    internal void RealWorkEnded()
+    {
+        _foreignWaits--;
+        _realWork--;
     }
 }

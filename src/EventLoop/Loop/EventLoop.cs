@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -21,17 +22,40 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     [ThreadStatic]
     private static EventLoop? t_runningLoop;
 
+    // ---- state ------------------------------------------------------------------------------
+    // Every field of the loop, grouped by who may touch it; the partials hold behaviour only.
+    // (Two more wait for the I/O parts: OpenTransportCount in Streams/EventLoop.Streams.cs and
+    // _signalHandlers in Signals/EventLoop.Signals.cs.)
+
+    // -- Loop thread only: the thread running the loop, or any one thread while it is not running.
+
+    // The queues of RunOnce's phases (the inbox is below: any thread) and the clock.
     private ReadyQueue _ready = new(); // a mutable struct: used in place, never copied
     private readonly TimerHeap _timers = new();
-    private readonly Inbox _inbox = new();
     private readonly LoopClock _clock;
-    private readonly LoopSynchronizationContext _loopContext;
     private readonly bool _detectDeadlocks;
-    // The managed id of the thread running the loop, 0 when none: claimed by one compare-and-swap
-    // on entry (EnterLoop), so that of two threads entering at once exactly one gets in.
-    private volatile int _threadId;
-    private volatile bool _stopping;
-    private bool _closed;
+    private long _timerSequence; // ties between equal deadlines go to the earlier scheduled
+    private int _cancelledTimers; // cancelled timers still in _timers (compaction, phase 4)
+
+    // Whether the loop is in phase 2, blocked by its own choice (BlockingWaits reports the others).
+    private bool _idle;
+
+    // What the virtual clock must not jump over (phase 2): foreign waits, that is .NET Tasks and
+    // socket operations that may post; of those, the real work surely in progress (_realWork) and
+    // the ones that can tell whether their completion is on its way (_probes).
+    private int _foreignWaits;
+    private int _realWork;
+    private HashSet<IReadinessProbe>? _probes;
+    // Under virtual time: real seconds spent blocked on real work since the clock last moved.
+    private double _realWaited;
+
+    // Tasks: the pending ones in creation order (a linked list through the tasks), the one whose
+    // step runs, and the number for the next unnamed task ("Task-N").
+    private LoopTask? _pendingHead;
+    private LoopTask? _pendingTail;
+    private int _pendingCount;
+    private long _taskCounter;
+    internal LoopTask? CurrentTaskField;
 
     // The task whose context is the thread's SynchronizationContext, or null when it is the
     // loop's own. A step leaves its task current and its context installed: the next step of
@@ -39,6 +63,55 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     // first (LeaveTask). Saves the three thread-local accesses (read, set, restore) and the two
     // GC write barriers (set, restore CurrentTask) that each step paid.
     private TaskContext? _installedTaskContext;
+    private readonly LoopSynchronizationContext _loopContext;
+
+    // Settings and hooks, set on the loop thread (read anywhere: a stale read only misses a
+    // creation site or one report).
+    private bool _debug;
+    private double _slowCallbackDuration = 0.1;
+    private bool _eagerTasks;
+    private Action<EventLoop, ExceptionContext>? _exceptionHandler;
+    // The hot path's only cost of instrumentation: a load and a null check per event. Holds the
+    // user's observer inside a GuardedObserver, so that a hook that throws cannot break the loop.
+    internal LoopObserver? ObserverField;
+    private LoopTimeProvider? _timeProvider;
+
+    // Tasks of this loop with an Activity not yet stopped: Close ends those still pending.
+    private int _tracedTasks;
+    private string? _traceName;
+
+    // The run_coroutine_threadsafe bridges whose task runs: Close ends their callers' Tasks,
+    // which would otherwise wait forever for a task the closed loop will never finish.
+    private HashSet<ThreadsafeBridge>? _runningBridges;
+
+    // Futures whose exception was set and maybe never looked at, held weakly: a failed task that
+    // nobody references is collected, and its report (asyncio's Future.__del__) arrives through
+    // its UnobservedSentinel, while Close still finds every one alive to report it there. Long
+    // weak handles (tracking resurrection), so that a future whose sentinel the GC has found
+    // but whose finalizer has not run yet is still seen by Close. Pruned of the observed and the
+    // collected whenever the list doubles.
+    private readonly List<GCHandle> _unobserved = [];
+    private int _unobservedPruneAt = 64;
+
+    // -- Any thread.
+
+    // The single entry for other threads, and the loop's only lock (its own).
+    private readonly Inbox _inbox = new();
+    // The managed id of the thread running the loop, 0 when none: claimed by one compare-and-swap
+    // on entry (EnterLoop), so that of two threads entering at once exactly one gets in.
+    private volatile int _threadId;
+    // Stop() from any thread; read after every iteration.
+    private volatile bool _stopping;
+    // Written by Close (never while running); read by CheckClosed on any thread. A caller that
+    // reads it stale is refused by the closed inbox instead.
+    private bool _closed;
+
+    // What the finalizer thread hands over, under _collectedGate: failed futures collected
+    // unobserved, to be reported on the loop thread. _leftoversTaken: Close has reported what was
+    // left; later ones are dropped.
+    private readonly object _collectedGate = new();
+    private List<Future> _collected = [];
+    private bool _leftoversTaken;
 
     /// <summary>Creates a loop on real time, or on virtual time when <see cref="EventLoopOptions.VirtualTimeVariable"/> is set: asyncio's <c>new_event_loop()</c>.</summary>
     public EventLoop() : this(EventLoopOptions.FromEnvironment())
@@ -254,7 +327,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     private void Block(double seconds)
     {
-        IsIdle = true; // the loop's own wait: not a blocking call to report (BlockingWaits)
+        _idle = true; // the loop's own wait: not a blocking call to report (BlockingWaits)
         try
         {
             if (_clock is VirtualClock virtualClock)
@@ -264,12 +337,12 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         }
         finally
         {
-            IsIdle = false;
+            _idle = false;
         }
     }
 
     /// <summary>Whether the loop is in phase 2, blocked by its own choice.</summary>
-    internal bool IsIdle { get; private set; }
+    internal bool IsIdle => _idle;
 
     // How long a virtual clock waits, in real time, for something outside the loop that may be
     // about to post (a socket read whose bytes are on their way, a .NET Task) before it jumps.
@@ -857,6 +930,9 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         if (_closed)
             ThrowHelper.Closed();
     }
+
+    /// <summary>Whether the loop runs on a thread other than the caller's: where a non-thread-safe call throws and an await goes through the inbox.</summary>
+    internal bool IsRunningElsewhere => _threadId != 0 && !IsLoopThread;
 
     /// <summary>Throws when called from another thread while the loop runs (asyncio checks this in debug mode; we always do).</summary>
     internal void CheckThread(string operation)
