@@ -40,7 +40,7 @@ public static partial class Combinators
     }
 
     /// <summary>Awaitables that give the results of <paramref name="futures"/> in the order they complete, within <paramref name="timeout"/>: asyncio's <c>asyncio.as_completed(fs, timeout=)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.as_completed(fs, timeout)</c>; see <see cref="AsCompleted{T}(EventLoop, IEnumerable{IFuture{T}}, double?, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> is no timeout.</remarks>
+    /// <remarks>See <see cref="AsCompleted{T}(EventLoop, IEnumerable{IFuture{T}}, double?, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> is no timeout.</remarks>
     public static IEnumerable<AsCompletedAwaitable<T>> AsCompleted<T>(this EventLoop loop, IEnumerable<IFuture<T>> futures, TimeSpan timeout,
         CancellationToken cancellationToken = default) =>
         loop.AsCompleted(futures, EventLoop.Seconds(timeout), cancellationToken);

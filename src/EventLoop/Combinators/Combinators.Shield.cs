@@ -9,7 +9,7 @@ public static partial class Combinators
 
     /// <summary>Protects <paramref name="future"/> from the cancellation of whoever awaits it: asyncio's <c>asyncio.shield(aw)</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>asyncio.shield(aw)</c>. Returns a new Future that follows
+    /// Returns a new Future that follows
     /// <paramref name="future"/>; cancelling it (for example by cancelling the awaiting task, or
     /// by <paramref name="cancellationToken"/>) leaves <paramref name="future"/> running. A done
     /// Future is returned as is.
@@ -21,7 +21,7 @@ public static partial class Combinators
     }
 
     /// <summary>Protects <paramref name="task"/> from the cancellation of whoever awaits it: asyncio's <c>asyncio.shield(task)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(aw)</c>; a done task comes back wrapped in a done Future.</remarks>
+    /// <remarks>A done task comes back wrapped in a done Future.</remarks>
     public static Future<T> Shield<T>(this EventLoop loop, LoopTask<T> task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -29,7 +29,7 @@ public static partial class Combinators
     }
 
     /// <summary>Makes <paramref name="awaitable"/> a Future (see <see cref="EventLoop.EnsureFuture(Awaitable, CancellationToken)"/>) and shields it: asyncio's <c>asyncio.shield(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(aw)</c>; see <see cref="Shield{T}(EventLoop, Future{T}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Shield{T}(EventLoop, Future{T}, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public static Future<T> Shield<T>(this EventLoop loop, Awaitable<T> awaitable, CancellationToken cancellationToken = default)
     {
@@ -41,11 +41,11 @@ public static partial class Combinators
     }
 
     /// <summary>Makes the .NET Task <paramref name="task"/> a Future and shields it: asyncio's <c>asyncio.shield(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(aw)</c>; see <see cref="Shield{T}(EventLoop, Awaitable{T}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Shield{T}(EventLoop, Awaitable{T}, CancellationToken)"/>.</remarks>
     public static Future<T> Shield<T>(this EventLoop loop, Task<T> task, CancellationToken cancellationToken = default) => loop.Shield((Awaitable<T>)task, cancellationToken);
 
     /// <summary>Runs <paramref name="coroutine"/> as a task and shields it: asyncio's <c>asyncio.shield(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(coro)</c>; see <see cref="Shield{T}(EventLoop, LoopTask{T}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Shield{T}(EventLoop, LoopTask{T}, CancellationToken)"/>.</remarks>
     public static Future<T> Shield<T>(this EventLoop loop, Func<Task<T>> coroutine, CancellationToken cancellationToken = default)
     {
         loop.CheckThread(nameof(Shield));
@@ -53,7 +53,7 @@ public static partial class Combinators
     }
 
     /// <summary>Runs the coroutine <paramref name="coroutine"/> as a task and shields it: asyncio's <c>asyncio.shield(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(coro)</c>; see <see cref="Shield{T}(EventLoop, LoopTask{T}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Shield{T}(EventLoop, LoopTask{T}, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static Future<T> Shield<T>(this EventLoop loop, Coroutine<T> coroutine, CancellationToken cancellationToken = default)
     {
@@ -62,7 +62,7 @@ public static partial class Combinators
     }
 
     /// <summary>Protects any Future from the cancellation of whoever awaits it: asyncio's <c>asyncio.shield(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(aw)</c>; see <see cref="Shield{T}(EventLoop, Future{T}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Shield{T}(EventLoop, Future{T}, CancellationToken)"/>.</remarks>
     public static Future<object?> Shield(this EventLoop loop, Future future, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -70,7 +70,7 @@ public static partial class Combinators
     }
 
     /// <summary>Makes <paramref name="awaitable"/> a Future (a sleep, a coroutine, a .NET Task...) and shields it: asyncio's <c>asyncio.shield(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.shield(aw)</c>; see <see cref="Shield{T}(EventLoop, Future{T}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Shield{T}(EventLoop, Future{T}, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public static Future<object?> Shield(this EventLoop loop, Awaitable awaitable, CancellationToken cancellationToken = default)
     {

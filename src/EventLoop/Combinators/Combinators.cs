@@ -11,7 +11,6 @@ public static partial class Combinators
 
     /// <summary>A Future of the results of <paramref name="futures"/>, in argument order: asyncio's <c>asyncio.gather(*fs)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.gather(*aws)</c>.</para>
     /// <para>The first child to fail makes awaiting it throw that exception while the other
     /// children keep running; a cancelled child makes it throw <see cref="CancelledError"/>.
     /// Cancelling it cancels every child. When all children are done already, it is done at
@@ -31,7 +30,7 @@ public static partial class Combinators
     }
 
     /// <summary>Runs each coroutine as a task and gathers their results, in argument order: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>: each coroutine becomes a task, in argument order; see <see cref="Gather{T}(EventLoop, IFuture{T}[])"/>.</remarks>
+    /// <remarks>Each coroutine becomes a task, in argument order; see <see cref="Gather{T}(EventLoop, IFuture{T}[])"/>.</remarks>
     public static Future<T[]> Gather<T>(this EventLoop loop, params Func<Task<T>>[] coroutines)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
@@ -42,7 +41,7 @@ public static partial class Combinators
     }
 
     /// <summary>Runs each coroutine as a task and waits for all of them: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>; the results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
+    /// <remarks>The results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
     public static Future<object?[]> Gather(this EventLoop loop, params Func<Task>[] coroutines)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
@@ -53,7 +52,7 @@ public static partial class Combinators
     }
 
     /// <summary>Runs each coroutine as a task and gathers their results, in argument order: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>: each coroutine becomes a task, in argument order; see <see cref="Gather{T}(EventLoop, IFuture{T}[])"/>.</remarks>
+    /// <remarks>Each coroutine becomes a task, in argument order; see <see cref="Gather{T}(EventLoop, IFuture{T}[])"/>.</remarks>
     /// <exception cref="InvalidOperationException">A coroutine is a default value.</exception>
     public static Future<T[]> Gather<T>(this EventLoop loop, params Coroutine<T>[] coroutines)
     {
@@ -63,7 +62,7 @@ public static partial class Combinators
     }
 
     /// <summary>Runs each coroutine as a task and waits for all of them: asyncio's <c>asyncio.gather(coro(), ...)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.gather(*coros)</c>; the results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
+    /// <remarks>The results are <see langword="null"/>, as Python's <c>None</c>.</remarks>
     /// <exception cref="InvalidOperationException">A coroutine is a default value.</exception>
     public static Future<object?[]> Gather(this EventLoop loop, params Coroutine[] coroutines)
     {
@@ -102,7 +101,7 @@ public static partial class Combinators
 
     /// <summary>Gathers any Futures and tasks; with <paramref name="returnExceptions"/>, exceptions take the place of results: asyncio's <c>gather(*fs, return_exceptions=...)</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>asyncio.gather(*aws, return_exceptions=False)</c>. With
+    /// With
     /// <paramref name="returnExceptions"/>, a failed child's exception, or a
     /// <see cref="CancelledError"/> for a cancelled child, stands in the list.
     /// </remarks>
@@ -152,8 +151,7 @@ public static partial class Combinators
         return GatherCore(loop, children, returnExceptions: false, static f => f.Result());
     }
 
-    /// <summary>Runs each coroutine as a task and gathers them; with <paramref name="returnExceptions"/>, exceptions take the place of results.</summary>
-    /// <remarks>asyncio: <c>asyncio.gather(*coros, return_exceptions=...)</c>.</remarks>
+    /// <summary>Runs each coroutine as a task and gathers them; with <paramref name="returnExceptions"/>, exceptions take the place of results: asyncio's <c>asyncio.gather(*coros, return_exceptions=...)</c>.</summary>
     public static Future<object?[]> Gather(this EventLoop loop, IEnumerable<Func<Task>> coroutines, bool returnExceptions)
     {
         ArgumentNullException.ThrowIfNull(coroutines);
@@ -227,7 +225,6 @@ public static partial class Combinators
 
     /// <summary>Waits until <paramref name="returnWhen"/> holds or <paramref name="timeout"/> passes; returns the done and pending sets: asyncio's <c>asyncio.wait(fs, timeout=, return_when=)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.wait(aws, timeout=None, return_when=ALL_COMPLETED)</c>.</para>
     /// <para>Cancels nothing, on timeout either. The sets keep the order of
     /// <paramref name="futures"/>. Refused at the call, before anything is waited on, as
     /// <see cref="Gather(EventLoop, IEnumerable{Future}, bool, CancellationToken)"/> refuses: a null element
@@ -265,7 +262,7 @@ public static partial class Combinators
     }
 
     /// <summary>Waits until <paramref name="returnWhen"/> holds or <paramref name="timeout"/> passes: asyncio's <c>asyncio.wait(fs, timeout=, return_when=)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait(aws, timeout, return_when)</c>; see <see cref="Wait{T}(EventLoop, IEnumerable{T}, double?, ReturnWhen, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.</remarks>
+    /// <remarks>See <see cref="Wait{T}(EventLoop, IEnumerable{T}, double?, ReturnWhen, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.</remarks>
     public static Task<(HashSet<T> Done, HashSet<T> Pending)> Wait<T>(this EventLoop loop,
         IEnumerable<T> futures, TimeSpan timeout, ReturnWhen returnWhen = ReturnWhen.AllCompleted,
         CancellationToken cancellationToken = default)
@@ -352,33 +349,33 @@ public static partial class Combinators
         WaitForCore(loop, awaitable, static (_, a) => a.AwaitAsync(), static (loop, a) => a.ToFuture(loop), timeout, cancellationToken);
 
     /// <summary>Awaits <paramref name="awaitable"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(aw, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public static Task<T> WaitFor<T>(this EventLoop loop, Awaitable<T> awaitable, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(awaitable, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Awaits the .NET Task <paramref name="task"/> with a deadline: asyncio's <c>await asyncio.wait_for(aw, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>. A .NET Task cannot be cancelled from outside: on timeout the wait ends, the Task runs on.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>. A .NET Task cannot be cancelled from outside: on timeout the wait ends, the Task runs on.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, Task<T> task, double? timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor((Awaitable<T>)task, timeout, cancellationToken);
 
     /// <summary>Awaits the .NET Task <paramref name="task"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(aw, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, Task<T> task, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor((Awaitable<T>)task, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Awaits <paramref name="valueTask"/> (a queue's <c>GetAsync()</c>, say) with a deadline: asyncio's <c>await asyncio.wait_for(queue.get(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>. A wait of the loop's primitives is cancelled on timeout: no item is lost.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>. A wait of the loop's primitives is cancelled on timeout: no item is lost.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, ValueTask<T> valueTask, double? timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor((Awaitable<T>)valueTask, timeout, cancellationToken);
 
     /// <summary>Awaits <paramref name="valueTask"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(queue.get(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, ValueTask<T> valueTask, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor((Awaitable<T>)valueTask, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Waits for <paramref name="future"/> (a Future or a task) with a deadline, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(fut, timeout)</c>; cancelling the waiting task cancels <paramref name="future"/> too.</remarks>
+    /// <remarks>Cancelling the waiting task cancels <paramref name="future"/> too.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, IFuture<T> future, double? timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -386,24 +383,24 @@ public static partial class Combinators
     }
 
     /// <summary>Waits for <paramref name="future"/> with a deadline <paramref name="timeout"/> away, cancelling it on timeout: asyncio's <c>await asyncio.wait_for(fut, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(fut, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, IFuture{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, IFuture{T}, double?, CancellationToken)"/>.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, IFuture<T> future, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(future, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Runs the coroutine <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static Task<T> WaitFor<T>(this EventLoop loop, Coroutine<T> coroutine, double? timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor((Awaitable<T>)coroutine, timeout, cancellationToken);
 
     /// <summary>Runs the coroutine <paramref name="coroutine"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static Task<T> WaitFor<T>(this EventLoop loop, Coroutine<T> coroutine, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor((Awaitable<T>)coroutine, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Runs <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>: the function is called inside the deadline; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>The function is called inside the deadline; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, Func<Task<T>> coroutine, double? timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
@@ -411,12 +408,12 @@ public static partial class Combinators
     }
 
     /// <summary>Runs <paramref name="coroutine"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
     public static Task<T> WaitFor<T>(this EventLoop loop, Func<Task<T>> coroutine, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(coroutine, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Calls <paramref name="function"/> (<c>() =&gt; queue.GetAsync()</c>) in the awaiting task with a deadline and awaits what it returns: asyncio's <c>await asyncio.wait_for(queue.get(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public static Task<T> WaitFor<T>(this EventLoop loop, Func<ValueTask<T>> function, double? timeout, CancellationToken cancellationToken = default)
     {
@@ -425,25 +422,25 @@ public static partial class Combinators
     }
 
     /// <summary>Calls <paramref name="function"/> with a deadline <paramref name="timeout"/> away and awaits what it returns: asyncio's <c>await asyncio.wait_for(queue.get(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Func{ValueTask{T}}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Func{ValueTask{T}}, double?, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public static Task<T> WaitFor<T>(this EventLoop loop, Func<ValueTask<T>> function, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(function, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Awaits <paramref name="awaitable"/> (a Task, ValueTask, sleep, Future, task or coroutine) in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(aw, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public static Task WaitFor(this EventLoop loop, Awaitable awaitable, double? timeout, CancellationToken cancellationToken = default) =>
         WaitForCore(loop, awaitable, static (_, a) => a.AwaitAsync(), static (loop, a) => a.ToFuture(loop).AsTyped(), timeout, cancellationToken);
 
     /// <summary>Awaits <paramref name="awaitable"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(aw, timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(aw, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Awaitable{T}, double?, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public static Task WaitFor(this EventLoop loop, Awaitable awaitable, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(awaitable, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Runs <paramref name="coroutine"/> in the awaiting task with a deadline: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
     public static Task WaitFor(this EventLoop loop, Func<Task> coroutine, double? timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
@@ -452,12 +449,12 @@ public static partial class Combinators
     }
 
     /// <summary>Runs <paramref name="coroutine"/> with a deadline <paramref name="timeout"/> away: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
     public static Task WaitFor(this EventLoop loop, Func<Task> coroutine, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(coroutine, EventLoop.Seconds(timeout), cancellationToken);
 
     /// <summary>Calls <paramref name="function"/> (<c>() =&gt; loop.Sleep(1)</c>, <c>() =&gt; queue.JoinAsync()</c>) in the awaiting task with a deadline and awaits what it returns: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor{T}(EventLoop, Func{Task{T}}, double?, CancellationToken)"/>.</remarks>
     public static Task WaitFor(this EventLoop loop, Func<Awaitable> function, double? timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -465,7 +462,7 @@ public static partial class Combinators
     }
 
     /// <summary>Calls <paramref name="function"/> with a deadline <paramref name="timeout"/> away and awaits what it returns: asyncio's <c>await asyncio.wait_for(coro(), timeout)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.wait_for(coro, timeout)</c>; see <see cref="WaitFor(EventLoop, Func{Awaitable}, double?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="WaitFor(EventLoop, Func{Awaitable}, double?, CancellationToken)"/>.</remarks>
     public static Task WaitFor(this EventLoop loop, Func<Awaitable> function, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         loop.WaitFor(function, EventLoop.Seconds(timeout), cancellationToken);
 

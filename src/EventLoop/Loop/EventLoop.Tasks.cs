@@ -15,7 +15,6 @@ public sealed partial class EventLoop
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_task(coro, name=name)</c>.</para>
     /// <para>The function is not called now: its first step is scheduled with
     /// <see cref="CallSoon(Action)"/>, so the caller runs on until it yields. Pass a lambda that
     /// calls the async method, <c>() => FooAsync()</c>, as Python passes <c>foo()</c> unstarted.</para>
@@ -35,7 +34,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>.</remarks>
     public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         if (coroutine is null)
@@ -46,7 +45,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="function"/> (<c>() =&gt; queue.GetAsync()</c>) in a task that awaits what it returns: asyncio's <c>loop.create_task(queue.get())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
+    /// <remarks>See <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public LoopTask<T> CreateTask<T>(Func<ValueTask<T>> function, string? name = null, CancellationToken cancellationToken = default)
     {
@@ -56,7 +55,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="function"/> (<c>() =&gt; loop.Sleep(1)</c>, a ValueTask, a coroutine) in a task that awaits what it returns: asyncio's <c>loop.create_task(coro)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
+    /// <remarks>See <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
     public LoopTask CreateTask(Func<Awaitable> function, string? name = null, CancellationToken cancellationToken = default)
     {
         if (function is null)
@@ -66,7 +65,6 @@ public sealed partial class EventLoop
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_task(coro, name=name)</c>.</para>
     /// <para>As in Python, the coroutine has not started (calling an <c>async Coroutine</c>
     /// method runs none of it): its body starts in the task's first step. A coroutine that was
     /// started before makes the task fail in that step with "cannot reuse already awaited
@@ -84,7 +82,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Coroutine, string?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="CreateTask(Coroutine, string?, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
@@ -180,7 +178,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Returns <paramref name="future"/> itself, after checking it belongs to this loop: asyncio's <c>ensure_future(fut)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(fut, loop=loop)</c>. When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled.</remarks>
+    /// <remarks>When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled.</remarks>
     public Future EnsureFuture(Future future, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -216,7 +214,7 @@ public sealed partial class EventLoop
     public LoopTask EnsureFuture(Func<Task> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    /// <remarks>The token cancels the task.</remarks>
     public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
@@ -224,7 +222,7 @@ public sealed partial class EventLoop
     public LoopTask EnsureFuture(Coroutine coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    /// <remarks>The token cancels the task.</remarks>
     public LoopTask<T> EnsureFuture<T>(Coroutine<T> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c>, which is <see cref="WrapFuture(Task, CancellationTokenSource?)"/>.</summary>
@@ -243,7 +241,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Runs an <see cref="Combinators.AsCompleted{T}(EventLoop, IEnumerable{IFuture{T}}, double?, CancellationToken)"/> awaitable as a task: asyncio's <c>ensure_future(coro)</c> of one of them.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    /// <remarks>The token cancels the task.</remarks>
     public LoopTask<T> EnsureFuture<T>(AsCompletedAwaitable<T> awaitable, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(awaitable);

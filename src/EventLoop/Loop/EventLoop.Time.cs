@@ -54,7 +54,6 @@ public sealed partial class EventLoop
 
     /// <summary>Suspends the awaiting task for <paramref name="delay"/> seconds: asyncio's <c>await asyncio.sleep(delay)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.sleep(delay)</c>.</para>
     /// <para><c>Sleep(0)</c> (or any delay of zero or less) yields exactly one iteration. A
     /// positive delay waits on a Future completed by a timer; cancelling the task cancels both.
     /// NaN throws <see cref="ArgumentOutOfRangeException"/>.</para>
@@ -67,7 +66,6 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Suspends the awaiting task for <paramref name="delay"/>: asyncio's <c>await asyncio.sleep(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>, with the delay as a <see cref="TimeSpan"/>.</remarks>
     public SleepAwaitable Sleep(TimeSpan delay) => Sleep(delay.TotalSeconds);
 
     /// <summary>Suspends the awaiting task for <paramref name="delay"/> seconds, or until <paramref name="cancellationToken"/> fires: asyncio's <c>await asyncio.sleep(delay)</c> with a .NET token.</summary>
@@ -85,11 +83,11 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Suspends the awaiting task for <paramref name="delay"/>, or until <paramref name="cancellationToken"/> fires: asyncio's <c>await asyncio.sleep(delay)</c> with a .NET token.</summary>
-    /// <remarks>asyncio: <c>asyncio.sleep(delay)</c>; see <see cref="Sleep(double, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Sleep(double, CancellationToken)"/>.</remarks>
     public Task Sleep(TimeSpan delay, CancellationToken cancellationToken) => Sleep(delay.TotalSeconds, cancellationToken);
 
     /// <summary>Suspends for <paramref name="delay"/> seconds, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.sleep(delay, result)</c>. When <paramref name="cancellationToken"/> fires, from any thread, it ends with <see cref="OperationCanceledException"/>.</remarks>
+    /// <remarks>When <paramref name="cancellationToken"/> fires, from any thread, it ends with <see cref="OperationCanceledException"/>.</remarks>
     public async Task<T> Sleep<T>(double delay, T result, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.CanBeCanceled)
@@ -100,7 +98,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Suspends for <paramref name="delay"/>, then returns <paramref name="result"/>: asyncio's <c>asyncio.sleep(delay, result)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.sleep(delay, result)</c>; see <see cref="Sleep{T}(double, T, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Sleep{T}(double, T, CancellationToken)"/>.</remarks>
     public Task<T> Sleep<T>(TimeSpan delay, T result, CancellationToken cancellationToken = default) =>
         Sleep(delay.TotalSeconds, result, cancellationToken);
 

@@ -139,7 +139,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     public bool IsVirtualTime => _clock.IsVirtual;
 
     /// <summary>The loop's clock, in seconds: asyncio's <c>loop.time()</c>.</summary>
-    /// <remarks>asyncio: <c>loop.time()</c>. Monotonic; under virtual time it starts at 0.</remarks>
+    /// <remarks>Monotonic; under virtual time it starts at 0.</remarks>
     public double Time() => _clock.Now;
 
     /// <summary>The loop running on the calling thread: asyncio's <c>asyncio.get_running_loop()</c>.</summary>
@@ -617,7 +617,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Asks the loop to stop once the current iteration is done: asyncio's <c>loop.stop()</c>.</summary>
-    /// <remarks>asyncio: <c>loop.stop()</c>. Safe from any thread; a stop from another thread takes effect at the next iteration.</remarks>
+    /// <remarks>Safe from any thread; a stop from another thread takes effect at the next iteration.</remarks>
     public void Stop()
     {
         _stopping = true;
@@ -629,7 +629,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(fut)</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>loop.run_until_complete(future)</c>. Throws "Event loop stopped before Future
+    /// Throws "Event loop stopped before Future
     /// completed." when the loop is stopped first.
     /// </remarks>
     public object? RunUntilComplete(Future future)
@@ -638,16 +638,14 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         return future.Result();
     }
 
-    /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(fut)</c>.</remarks>
+    /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(fut)</c>.</summary>
     public T RunUntilComplete<T>(Future<T> future)
     {
         RunUntilDone(future, newTask: false);
         return future.Result();
     }
 
-    /// <summary>Runs the loop until <paramref name="task"/> is done; returns its result or rethrows.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(task)</c>.</remarks>
+    /// <summary>Runs the loop until <paramref name="task"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(task)</c>.</summary>
     public T RunUntilComplete<T>(LoopTask<T> task)
     {
         RunUntilDone(task, newTask: false);
@@ -655,7 +653,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
+    /// <remarks>The coroutine is wrapped in a task.</remarks>
     public void RunUntilComplete(Func<Task> coroutine)
     {
         if (coroutine is null)
@@ -663,8 +661,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).ThrowIfNotSuccessful();
     }
 
-    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro)</c>.</summary>
     public T RunUntilComplete<T>(Func<Task<T>> coroutine)
     {
         if (coroutine is null)
@@ -673,7 +670,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
+    /// <remarks>The coroutine is wrapped in a task.</remarks>
     public void RunUntilComplete(Coroutine coroutine)
     {
         _ = coroutine.Core;
@@ -681,7 +678,6 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
     public T RunUntilComplete<T>(Coroutine<T> coroutine)
     {
         _ = coroutine.Core;
@@ -700,21 +696,21 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         RunEnsured(static (loop, a) => a.ToFuture(loop), awaitable, isLoopFuture: awaitable.AsLoopFuture is not null).Result();
 
     /// <summary>Runs the loop until <paramref name="awaitable"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    /// <remarks>See <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public T RunUntilComplete<T>(Awaitable<T> awaitable) =>
         ((IFuture<T>)RunEnsured(static (loop, a) => a.ToFuture(loop).AsFuture(), awaitable, isLoopFuture: awaitable.AsLoopFuture is not null)).Result();
 
     /// <summary>Runs the loop until the .NET Task <paramref name="task"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    /// <remarks>See <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     public T RunUntilComplete<T>(Task<T> task) => RunUntilComplete((Awaitable<T>)task);
 
     /// <summary>Runs the loop until <paramref name="valueTask"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    /// <remarks>See <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     public T RunUntilComplete<T>(ValueTask<T> valueTask) => RunUntilComplete((Awaitable<T>)valueTask);
 
     /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; loop.Sleep(1)</c>) as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
+    /// <remarks>The function is called in the task's first step.</remarks>
     public void RunUntilComplete(Func<Awaitable> function)
     {
         if (function is null)
@@ -723,7 +719,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; queue.GetAsync()</c>) as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
+    /// <remarks>The function is called in the task's first step.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public T RunUntilComplete<T>(Func<ValueTask<T>> function)
     {
@@ -885,7 +881,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs the coroutine <paramref name="main"/> on a new loop, cancels what is left, closes the loop: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <remarks>See <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static void Run(Coroutine main, EventLoopOptions? options = null)
     {
@@ -896,7 +892,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs the coroutine <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <remarks>See <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static T Run<T>(Coroutine<T> main, EventLoopOptions? options = null)
     {
@@ -907,7 +903,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <remarks>See <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     public static T Run<T>(Func<Task<T>> main, EventLoopOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);

@@ -70,12 +70,12 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> away: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no deadline.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no deadline.</remarks>
     public static Task Timeout(this EventLoop loop, TimeSpan delay, Func<TimeoutScope, Task> body, CancellationToken cancellationToken = default) =>
         loop.Timeout(EventLoop.Seconds(delay), body, cancellationToken);
 
     /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> seconds away: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task Timeout(this EventLoop loop, double? delay, Func<Task> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -83,12 +83,12 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> away: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task Timeout(this EventLoop loop, TimeSpan delay, Func<Task> body, CancellationToken cancellationToken = default) =>
         loop.Timeout(EventLoop.Seconds(delay), body, cancellationToken);
 
     /// <summary>Awaits what <paramref name="body"/> returns (<c>() =&gt; loop.Sleep(5)</c>, a ValueTask, a Future) with a deadline <paramref name="delay"/> seconds away: asyncio's <c>async with asyncio.timeout(delay): await aw</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task Timeout(this EventLoop loop, double? delay, Func<Awaitable> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -96,12 +96,12 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Awaits what <paramref name="body"/> returns with a deadline <paramref name="delay"/> away: asyncio's <c>async with asyncio.timeout(delay): await aw</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task Timeout(this EventLoop loop, TimeSpan delay, Func<Awaitable> body, CancellationToken cancellationToken = default) =>
         loop.Timeout(EventLoop.Seconds(delay), body, cancellationToken);
 
     /// <summary>Runs <paramref name="body"/> with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task<T> Timeout<T>(this EventLoop loop, double? delay, Func<TimeoutScope, Task<T>> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -109,12 +109,12 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> away and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task<T> Timeout<T>(this EventLoop loop, TimeSpan delay, Func<TimeoutScope, Task<T>> body, CancellationToken cancellationToken = default) =>
         loop.Timeout(EventLoop.Seconds(delay), body, cancellationToken);
 
     /// <summary>Runs <paramref name="body"/> with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task<T> Timeout<T>(this EventLoop loop, double? delay, Func<Task<T>> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -122,12 +122,12 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline <paramref name="delay"/> away and returns its result: asyncio's <c>async with asyncio.timeout(delay)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task<T> Timeout<T>(this EventLoop loop, TimeSpan delay, Func<Task<T>> body, CancellationToken cancellationToken = default) =>
         loop.Timeout(EventLoop.Seconds(delay), body, cancellationToken);
 
     /// <summary>Awaits what <paramref name="body"/> returns (<c>() =&gt; queue.GetAsync()</c>) with a deadline and returns its result: asyncio's <c>async with asyncio.timeout(delay): return await aw</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public static Task<T> Timeout<T>(this EventLoop loop, double? delay, Func<ValueTask<T>> body, CancellationToken cancellationToken = default)
     {
@@ -136,13 +136,13 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Awaits what <paramref name="body"/> returns with a deadline <paramref name="delay"/> away and returns its result: asyncio's <c>async with asyncio.timeout(delay): return await aw</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout(delay)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public static Task<T> Timeout<T>(this EventLoop loop, TimeSpan delay, Func<ValueTask<T>> body, CancellationToken cancellationToken = default) =>
         loop.Timeout(EventLoop.Seconds(delay), body, cancellationToken);
 
     /// <summary>Runs <paramref name="body"/> with a deadline at loop time <paramref name="when"/>: asyncio's <c>async with asyncio.timeout_at(when)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout_at(when) as cm:</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>. Loop time stays seconds, as <see cref="EventLoop.Time"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>. Loop time stays seconds, as <see cref="EventLoop.Time"/>.</remarks>
     public static Task TimeoutAt(this EventLoop loop, double? when, Func<TimeoutScope, Task> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -150,7 +150,7 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Awaits what <paramref name="body"/> returns with a deadline at loop time <paramref name="when"/>: asyncio's <c>async with asyncio.timeout_at(when): await aw</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout_at(when)</c>; see <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</remarks>
     public static Task TimeoutAt(this EventLoop loop, double? when, Func<Awaitable> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -158,7 +158,6 @@ public static class StructuredConcurrency
     }
 
     /// <summary>Runs <paramref name="body"/> with a deadline at loop time <paramref name="when"/> and returns its result: asyncio's <c>async with asyncio.timeout_at(when)</c>.</summary>
-    /// <remarks>asyncio: <c>async with asyncio.timeout_at(when) as cm:</c>.</remarks>
     public static Task<T> TimeoutAt<T>(this EventLoop loop, double? when, Func<TimeoutScope, Task<T>> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
