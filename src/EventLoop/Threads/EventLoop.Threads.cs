@@ -69,10 +69,6 @@ public sealed partial class EventLoop
         return bridge.Completion.Task;
     }
 
-    // The bridges whose task runs (loop thread only): Close ends their callers' Tasks, which
-    // would otherwise wait forever for a task the closed loop will never finish.
-    private HashSet<ThreadsafeBridge>? _runningBridges;
-
     /// <summary>At <see cref="Close"/>: ends the caller's Task of every bridge still queued (in <paramref name="dropped"/>) or running.</summary>
     private void CloseBridges(List<ThreadsafeBridge> dropped)
     {

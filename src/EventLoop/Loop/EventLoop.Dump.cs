@@ -67,4 +67,19 @@ public sealed partial class EventLoop
 
     private static string Indent(string text, string prefix) =>
         string.Join("\n", text.Split('\n').Select(line => prefix + line.TrimEnd('\r').TrimStart()));
+
+    /// <summary>What <see cref="DeadlockError"/> says: why nothing can happen, then every pending task as <see cref="DumpTasks"/> shows it.</summary>
+    private string DescribeDeadlock()
+    {
+        var text = new StringBuilder();
+        text.Append("Deadlock: the loop is on virtual time and nothing is ready, no timer is pending and nothing can arrive from another thread, ")
+            .Append("so no task can ever resume.");
+        if (_pendingCount == 0)
+        {
+            text.Append(" No task is pending.");
+            return text.ToString();
+        }
+        text.Append('\n').Append(DescribeTasks().TrimEnd('\n'));
+        return text.ToString();
+    }
 }

@@ -24,10 +24,6 @@ public sealed partial class EventLoop
     private static readonly ActivitySource s_taskActivities = new(ActivitySourceName);
     private static int s_tracedLoops;
 
-    // Tasks of this loop with an Activity not yet stopped: Close ends those still pending.
-    private int _tracedTasks;
-    private string? _traceName;
-
     private string TraceName => _traceName ??= "EventLoop-" + Interlocked.Increment(ref s_tracedLoops).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether anyone listens to task Activities: checked once per task creation.</summary>

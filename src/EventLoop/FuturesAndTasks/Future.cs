@@ -167,7 +167,6 @@ public abstract class Future : IAwaitTarget
 
     /// <summary>The result as an object: asyncio's <c>fut.result()</c> without the static type.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>fut.result()</c>.</para>
     /// <para>Throws <see cref="CancelledError"/> when cancelled, <see cref="InvalidStateError"/>
     /// ("Result is not set.") when pending, and rethrows the exception that was set.
     /// <see cref="Future{T}.Result"/> and <see cref="LoopTask{T}.Result"/> return it typed.</para>
@@ -180,7 +179,7 @@ public abstract class Future : IAwaitTarget
 
     /// <summary>The exception that was set, or <see langword="null"/>: asyncio's <c>fut.exception()</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>fut.exception()</c>. Throws <see cref="CancelledError"/> when cancelled and
+    /// Throws <see cref="CancelledError"/> when cancelled and
     /// <see cref="InvalidStateError"/> ("Exception is not set.") when pending.
     /// </remarks>
     public Exception? Exception()
@@ -205,9 +204,8 @@ public abstract class Future : IAwaitTarget
         SetExceptionCore(exception);
     }
 
-    /// <summary>Cancels the Future and schedules its callbacks; false when it is already done.</summary>
+    /// <summary>Cancels the Future and schedules its callbacks; false when it is already done: asyncio's <c>fut.cancel(msg=None)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>fut.cancel(msg=None)</c>.</para>
     /// <para><paramref name="message"/> becomes the <see cref="CancelledError.CancelMessage"/>
     /// of the error seen by whoever awaits it. <see cref="LoopTask.Cancel"/> only requests
     /// cancellation: see there.</para>
@@ -220,9 +218,8 @@ public abstract class Future : IAwaitTarget
         return CancelCore(message);
     }
 
-    /// <summary>Adds a callback to run, with this Future, once it is done.</summary>
+    /// <summary>Adds a callback to run, with this Future, once it is done: asyncio's <c>fut.add_done_callback(fn)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>fut.add_done_callback(fn)</c>.</para>
     /// <para>The callback is scheduled with <see cref="EventLoop.CallSoon(Action)"/> when the
     /// Future completes, or at once when it is already done; callbacks run in the order added.
     /// An exception it throws goes to the loop's exception handler.</para>
@@ -233,8 +230,7 @@ public abstract class Future : IAwaitTarget
         AddCallback(new WorkItem(callback, this, WorkKind.DoneCallback));
     }
 
-    /// <summary>Removes every registration of <paramref name="callback"/>; returns how many were removed.</summary>
-    /// <remarks>asyncio: <c>fut.remove_done_callback(fn)</c>.</remarks>
+    /// <summary>Removes every registration of <paramref name="callback"/>; returns how many were removed: asyncio's <c>fut.remove_done_callback(fn)</c>.</summary>
     public int RemoveDoneCallback(Action<Future> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
@@ -242,8 +238,7 @@ public abstract class Future : IAwaitTarget
         return RemoveCallbacks(callback);
     }
 
-    /// <summary>Lets <c>await</c> suspend until the Future is done, then rethrow or continue.</summary>
-    /// <remarks>asyncio: <c>Future.__await__</c>.</remarks>
+    /// <summary>Lets <c>await</c> suspend until the Future is done, then rethrow or continue: asyncio's <c>Future.__await__</c>.</summary>
     public FutureAwaiter GetAwaiter() => new(this);
 
     /// <summary>A .NET <see cref="Task"/> that completes as this Future does, for code outside the loop: asyncio's <c>asyncio.wrap_future</c> the other way round.</summary>

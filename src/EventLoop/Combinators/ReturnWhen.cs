@@ -1,6 +1,6 @@
 namespace Asyncio;
 
-/// <summary>When <see cref="EventLoop.Wait{T}(IEnumerable{T}, double?, ReturnWhen, CancellationToken)"/> returns: asyncio's <c>return_when</c> constants.</summary>
+/// <summary>When <see cref="Combinators.Wait{T}(EventLoop, IEnumerable{T}, double?, ReturnWhen, CancellationToken)"/> returns: asyncio's <c>return_when</c> constants.</summary>
 public enum ReturnWhen
 {
     /// <summary>When all are done (or the timeout passes): asyncio's <c>ALL_COMPLETED</c>.</summary>

@@ -5,21 +5,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    // Futures whose exception was set and maybe never looked at, held weakly: a failed task that
-    // nobody references is collected, and its report (asyncio's Future.__del__) arrives through
-    // its UnobservedSentinel, while Close still finds every one alive to report it there. Long
-    // weak handles (tracking resurrection), so that a future whose sentinel the GC has found
-    // but whose finalizer has not run yet is still seen by Close. Pruned of the observed and the
-    // collected whenever the list doubles.
-    private readonly List<GCHandle> _unobserved = [];
-    private int _unobservedPruneAt = 64;
-
-    // What the finalizer thread hands over: failed futures collected unobserved, to be reported
-    // on the loop thread. _leftoversTaken: Close has reported what was left; later ones are dropped.
-    private readonly object _collectedGate = new();
-    private List<Future> _collected = [];
-    private bool _leftoversTaken;
-
     private static readonly Action<object?> s_reportCollected = static loop => ((EventLoop)loop!).ReportCollected();
 
     /// <summary>Starts watching a Future whose exception was just set; returns the sentinel whose finalizer reports it if it is collected unobserved.</summary>
@@ -100,9 +85,6 @@ public sealed partial class EventLoop
             SourceTraceback = future.SourceTraceback,
         });
     }
-
-    /// <summary>The slots the ready queue, the inbox and the timer heap hold (tests: what a burst leaves behind).</summary>
-    internal (int Ready, int Inbox, int Timers) RetainedCapacity => (_ready.Capacity, _inbox.Capacity, _timers.Capacity);
 
     /// <summary>What asyncio's <c>Future.__del__</c> and <c>Task.__del__</c> report, reported at <see cref="Close"/>.</summary>
     /// <remarks>

@@ -3,7 +3,7 @@ using Asyncio.Internal;
 namespace Asyncio;
 
 /// <summary>A task whose method returns a <typeparamref name="T"/>: asyncio's <c>Task</c>.</summary>
-/// <remarks>asyncio: <c>asyncio.Task</c>; see <see cref="LoopTask"/> for the rules.</remarks>
+/// <remarks>See <see cref="LoopTask"/> for the rules.</remarks>
 public sealed class LoopTask<T> : LoopTask, IFuture<T>
 {
     private T _result = default!;
@@ -20,7 +20,7 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
 
     /// <summary>The method's return value: asyncio's <c>task.result()</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>task.result()</c>. Throws <see cref="CancelledError"/> when cancelled,
+    /// Throws <see cref="CancelledError"/> when cancelled,
     /// <see cref="InvalidStateError"/> ("Result is not set.") when pending, and rethrows the
     /// method's exception.
     /// </remarks>

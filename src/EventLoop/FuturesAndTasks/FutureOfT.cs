@@ -23,7 +23,7 @@ public class Future<T> : Future, IFuture<T>
 
     /// <summary>The result: asyncio's <c>fut.result()</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>fut.result()</c>. Throws <see cref="CancelledError"/> when cancelled,
+    /// Throws <see cref="CancelledError"/> when cancelled,
     /// <see cref="InvalidStateError"/> ("Result is not set.") when pending, and rethrows the
     /// exception that was set.
     /// </remarks>

@@ -5,8 +5,8 @@ namespace Asyncio;
 /// <summary>A deadline for a block of code in a task: asyncio's <c>asyncio.Timeout</c>.</summary>
 /// <remarks>
 /// <para>asyncio: the object of <c>async with asyncio.timeout(delay) as cm</c>. Made by
-/// <see cref="EventLoop.Timeout(double?, Func{TimeoutScope, Task}, CancellationToken)"/> and
-/// <see cref="EventLoop.TimeoutAt(double?, Func{TimeoutScope, Task}, CancellationToken)"/>, which run the body.</para>
+/// <see cref="StructuredConcurrency.Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/> and
+/// <see cref="StructuredConcurrency.TimeoutAt(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>, which run the body.</para>
 /// <para>When the deadline passes, the task is cancelled; if the body then ends with that
 /// cancellation (and no other cancellation of the task is pending), the scope throws
 /// <see cref="TimeoutException"/> instead. Scopes nest: only the one whose deadline passed converts.</para>

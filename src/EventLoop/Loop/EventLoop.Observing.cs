@@ -2,10 +2,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    // The hot path's only cost of instrumentation: a load and a null check per event. Holds the
-    // user's observer inside a GuardedObserver, so that a hook that throws cannot break the loop.
-    internal LoopObserver? ObserverField;
-
     /// <summary>The observer that sees every iteration, callback, task step, timer and completion; <see langword="null"/> for none.</summary>
     /// <remarks>
     /// <para>asyncio: no twin. Set it from the loop's thread (or before the loop runs). To attach

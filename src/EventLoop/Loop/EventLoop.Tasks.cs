@@ -1,4 +1,3 @@
-using System.Text;
 using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
@@ -6,20 +5,8 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private LoopTask? _pendingHead;
-    private LoopTask? _pendingTail;
-    private int _pendingCount;
-    private long _taskCounter;
-    private int _foreignWaits;
-    // The part of _foreignWaits that is real work surely in progress (see RealWorkStarted).
-    private int _realWork;
-    // Under virtual time: real seconds spent blocked on real work since the clock last moved.
-    private double _realWaited;
-
     /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
     public LoopTask? CurrentTask => CurrentTaskField;
-
-    internal LoopTask? CurrentTaskField;
 
     /// <summary>Creates a pending Future on this loop: asyncio's <c>loop.create_future()</c>.</summary>
     /// <remarks>Works on a closed loop, as in asyncio: making a Future schedules nothing; completing
@@ -28,7 +15,6 @@ public sealed partial class EventLoop
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_task(coro, name=name)</c>.</para>
     /// <para>The function is not called now: its first step is scheduled with
     /// <see cref="CallSoon(Action)"/>, so the caller runs on until it yields. Pass a lambda that
     /// calls the async method, <c>() => FooAsync()</c>, as Python passes <c>foo()</c> unstarted.</para>
@@ -48,7 +34,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration: asyncio's <c>loop.create_task(coro, name=)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>.</remarks>
     public LoopTask<T> CreateTask<T>(Func<Task<T>> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
         if (coroutine is null)
@@ -59,7 +45,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="function"/> (<c>() =&gt; queue.GetAsync()</c>) in a task that awaits what it returns: asyncio's <c>loop.create_task(queue.get())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
+    /// <remarks>See <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public LoopTask<T> CreateTask<T>(Func<ValueTask<T>> function, string? name = null, CancellationToken cancellationToken = default)
     {
@@ -69,7 +55,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="function"/> (<c>() =&gt; loop.Sleep(1)</c>, a ValueTask, a coroutine) in a task that awaits what it returns: asyncio's <c>loop.create_task(coro)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
+    /// <remarks>See <see cref="CreateTask(Func{Task}, string?, CancellationToken)"/>. The function is called in the task's first step.</remarks>
     public LoopTask CreateTask(Func<Awaitable> function, string? name = null, CancellationToken cancellationToken = default)
     {
         if (function is null)
@@ -79,7 +65,6 @@ public sealed partial class EventLoop
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_task(coro, name=name)</c>.</para>
     /// <para>As in Python, the coroutine has not started (calling an <c>async Coroutine</c>
     /// method runs none of it): its body starts in the task's first step. A coroutine that was
     /// started before makes the task fail in that step with "cannot reuse already awaited
@@ -97,7 +82,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task whose first step starts it in the next iteration: asyncio's <c>loop.create_task(coro(), name=)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_task(coro, name=name)</c>; see <see cref="CreateTask(Coroutine, string?, CancellationToken)"/>.</remarks>
+    /// <remarks>See <see cref="CreateTask(Coroutine, string?, CancellationToken)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, CancellationToken cancellationToken = default)
     {
@@ -164,8 +149,6 @@ public sealed partial class EventLoop
         }
     }
 
-    private bool _eagerTasks;
-
     /// <summary>The task's first step, now, inside CreateTask: asyncio's <c>Task.__eager_start</c>.</summary>
     /// <remarks>
     /// The creator (a task's step, or a callback) is suspended in the middle of its own code, so
@@ -195,7 +178,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Returns <paramref name="future"/> itself, after checking it belongs to this loop: asyncio's <c>ensure_future(fut)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(fut, loop=loop)</c>. When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled.</remarks>
+    /// <remarks>When <paramref name="cancellationToken"/> fires, from any thread, the Future is cancelled.</remarks>
     public Future EnsureFuture(Future future, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -231,7 +214,7 @@ public sealed partial class EventLoop
     public LoopTask EnsureFuture(Func<Task> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    /// <remarks>The token cancels the task.</remarks>
     public LoopTask<T> EnsureFuture<T>(Func<Task<T>> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
@@ -239,7 +222,7 @@ public sealed partial class EventLoop
     public LoopTask EnsureFuture(Coroutine coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps <paramref name="coroutine"/> in a task: asyncio's <c>ensure_future(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.ensure_future(coro)</c>; the token cancels the task.</remarks>
+    /// <remarks>The token cancels the task.</remarks>
     public LoopTask<T> EnsureFuture<T>(Coroutine<T> coroutine, CancellationToken cancellationToken = default) => CreateTask(coroutine, null, cancellationToken);
 
     /// <summary>Wraps a .NET <see cref="Task"/> in a Future of this loop: asyncio's <c>ensure_future(awaitable)</c>, which is <see cref="WrapFuture(Task, CancellationTokenSource?)"/>.</summary>
@@ -255,6 +238,14 @@ public sealed partial class EventLoop
         var future = WrapFuture(task);
         CancelOn(future, cancellationToken);
         return future;
+    }
+
+    /// <summary>Runs an <see cref="Combinators.AsCompleted{T}(EventLoop, IEnumerable{IFuture{T}}, double?, CancellationToken)"/> awaitable as a task: asyncio's <c>ensure_future(coro)</c> of one of them.</summary>
+    /// <remarks>The token cancels the task.</remarks>
+    public LoopTask<T> EnsureFuture<T>(AsCompletedAwaitable<T> awaitable, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(awaitable);
+        return CreateTask(awaitable.AsTask, null, cancellationToken);
     }
 
     /// <summary>Cancels <paramref name="future"/> when <paramref name="token"/> fires, from any thread: asyncio's <c>fut.cancel()</c> driven by a .NET token.</summary>
@@ -287,69 +278,6 @@ public sealed partial class EventLoop
         _pendingCount--;
     }
 
-    /// <summary>Whether the loop runs on a thread other than the caller's: where a non-thread-safe call throws and an await goes through the inbox.</summary>
-    internal bool IsRunningElsewhere => _threadId != 0 && !IsLoopThread;
-
-    /// <summary>Something outside the loop may post to it (a .NET Task awaited by a task, a socket read or accept): no deadlock while it lasts.</summary>
-    internal void ForeignWaitStarted() => _foreignWaits++;
-
-    internal void ForeignWaitEnded() => _foreignWaits--;
-
-    /// <summary>A pending socket read or accept that can tell whether its completion is on its way (bytes or a connection already arrived).</summary>
-    internal interface IReadinessProbe
-    {
-        bool IsReady { get; }
-    }
-
-    private HashSet<IReadinessProbe>? _probes;
-
-    /// <summary>A foreign wait that can be probed: while it is ready, a virtual clock treats it as real work in flight.</summary>
-    internal void ProbedWaitStarted(IReadinessProbe probe)
-    {
-        _foreignWaits++;
-        (_probes ??= new HashSet<IReadinessProbe>(ReferenceEqualityComparer.Instance)).Add(probe);
-    }
-
-    internal void ProbedWaitEnded(IReadinessProbe probe)
-    {
-        _foreignWaits--;
-        _probes?.Remove(probe);
-    }
-
-    /// <summary>Whether a probed wait has its completion on the way: the virtual clock must not jump over it.</summary>
-    private bool AnyProbeReady()
-    {
-        if (_probes is not { Count: > 0 } probes)
-            return false;
-        foreach (var probe in probes)
-        {
-            try
-            {
-                if (probe.IsReady)
-                    return true;
-            }
-            catch (Exception)
-            {
-                return true; // a socket closed under the probe: its operation is about to end
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Real work the loop waits on is in flight (a thread-pool job, a send, a child process): a virtual clock does not jump past it.</summary>
-    /// <remarks>Counts as a foreign wait too. Loop thread only.</remarks>
-    internal void RealWorkStarted()
-    {
-        _foreignWaits++;
-        _realWork++;
-    }
-
-    internal void RealWorkEnded()
-    {
-        _foreignWaits--;
-        _realWork--;
-    }
-
     /// <summary>At an await's resumption: throw the cancellation requested while the current task was suspended.</summary>
     /// <remarks>When no task anywhere holds one (almost always), one static load and no search for the current task.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -365,19 +293,5 @@ public sealed partial class EventLoop
         var task = CurrentTaskField ?? (SynchronizationContext.Current as TaskContext)?.Task;
         if (task is not null && task.HasPendingException)
             throw task.TakePendingException()!;
-    }
-
-    private string DescribeDeadlock()
-    {
-        var text = new StringBuilder();
-        text.Append("Deadlock: the loop is on virtual time and nothing is ready, no timer is pending and nothing can arrive from another thread, ")
-            .Append("so no task can ever resume.");
-        if (_pendingCount == 0)
-        {
-            text.Append(" No task is pending.");
-            return text.ToString();
-        }
-        text.Append('\n').Append(DescribeTasks().TrimEnd('\n'));
-        return text.ToString();
     }
 }

@@ -4,11 +4,9 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private Action<EventLoop, ExceptionContext>? _exceptionHandler;
-
     /// <summary>Sets the handler for errors nobody else can receive; <see langword="null"/> restores the default: asyncio's <c>loop.set_exception_handler(handler)</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>loop.set_exception_handler(handler)</c>. It gets callback exceptions, task
+    /// It gets callback exceptions, task
     /// exceptions never retrieved, and the like. An exception thrown by the handler itself is
     /// reported through the default handler, and the loop goes on.
     /// </remarks>
@@ -23,7 +21,7 @@ public sealed partial class EventLoop
     public Action<EventLoop, ExceptionContext>? GetExceptionHandler() => _exceptionHandler;
 
     /// <summary>Reports <paramref name="context"/> to the exception handler: asyncio's <c>loop.call_exception_handler(context)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.call_exception_handler(context)</c>. Never throws.</remarks>
+    /// <remarks>Never throws.</remarks>
     public void CallExceptionHandler(ExceptionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

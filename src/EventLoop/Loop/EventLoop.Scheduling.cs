@@ -4,16 +4,12 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private long _timerSequence;
-    private int _cancelledTimers;
-
     // asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION: compact
     // the heap once more than half of at least this many timers are cancelled.
     private const int MinTimersToCompact = 100;
 
-    /// <summary>Arranges for <paramref name="callback"/> to run on the next loop iteration.</summary>
+    /// <summary>Arranges for <paramref name="callback"/> to run on the next loop iteration: asyncio's <c>loop.call_soon(callback)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_soon(callback)</c>.</para>
     /// <para>Runs on the loop thread, once, in scheduling order; a callback scheduled by another
     /// callback runs in the next iteration. An exception goes to the exception handler.</para>
     /// </remarks>
@@ -24,9 +20,8 @@ public sealed partial class EventLoop
         return Soon(Handle.s_invokeAction, callback, nameof(CallSoon));
     }
 
-    /// <summary>Arranges for <paramref name="callback"/> to run with a typed <paramref name="state"/> on the next loop iteration.</summary>
+    /// <summary>Arranges for <paramref name="callback"/> to run with a typed <paramref name="state"/> on the next loop iteration: asyncio's <c>loop.call_soon(callback, *args)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_soon(callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
     public Handle CallSoon<TState>(Action<TState> callback, TState state)
@@ -52,9 +47,8 @@ public sealed partial class EventLoop
         return handle;
     }
 
-    /// <summary>Arranges for <paramref name="callback"/> to run after <paramref name="delay"/> seconds.</summary>
+    /// <summary>Arranges for <paramref name="callback"/> to run after <paramref name="delay"/> seconds: asyncio's <c>loop.call_later(delay, callback)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_later(delay, callback)</c>.</para>
     /// <para>Never early; timers with equal deadlines run in the order scheduled (asyncio leaves
     /// that order open; we promise it). A negative delay means now. NaN throws
     /// <see cref="ArgumentOutOfRangeException"/>.</para>
@@ -66,9 +60,8 @@ public sealed partial class EventLoop
         return Later(delay, Handle.s_invokeAction, callback);
     }
 
-    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> after <paramref name="delay"/> seconds.</summary>
+    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> after <paramref name="delay"/> seconds: asyncio's <c>loop.call_later(delay, callback, *args)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_later(delay, callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
     public TimerHandle CallLater<TState>(double delay, Action<TState> callback, TState state)
@@ -95,9 +88,8 @@ public sealed partial class EventLoop
         return At(Time() + delay, callback, state, nameof(CallLater));
     }
 
-    /// <summary>Arranges for <paramref name="callback"/> to run at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
+    /// <summary>Arranges for <paramref name="callback"/> to run at loop time <paramref name="when"/> (see <see cref="Time"/>): asyncio's <c>loop.call_at(when, callback)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_at(when, callback)</c>.</para>
     /// <para>Never early; equal deadlines run in the order scheduled; a time in the past means
     /// now. NaN throws <see cref="ArgumentOutOfRangeException"/>.</para>
     /// </remarks>
@@ -110,9 +102,8 @@ public sealed partial class EventLoop
         return At(when, Handle.s_invokeAction, callback, nameof(CallAt));
     }
 
-    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> at loop time <paramref name="when"/>.</summary>
+    /// <summary>Arranges for <paramref name="callback"/> to run with <paramref name="state"/> at loop time <paramref name="when"/>: asyncio's <c>loop.call_at(when, callback, *args)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_at(when, callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
     public TimerHandle CallAt<TState>(double when, Action<TState> callback, TState state)
@@ -135,9 +126,8 @@ public sealed partial class EventLoop
         return timer;
     }
 
-    /// <summary>Like <see cref="CallSoon(Action)"/>, but safe to call from any thread; wakes the loop.</summary>
+    /// <summary>Like <see cref="CallSoon(Action)"/>, but safe to call from any thread; wakes the loop: asyncio's <c>loop.call_soon_threadsafe(callback)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_soon_threadsafe(callback)</c>.</para>
     /// <para>On the loop thread it joins the ready queue at once, in one FIFO with
     /// <see cref="CallSoon(Action)"/>, as in asyncio. From another thread, callbacks run in the
     /// order that thread submitted them; they reach the ready queue at the start of the next
@@ -150,9 +140,8 @@ public sealed partial class EventLoop
         return Threadsafe(Handle.s_invokeAction, callback);
     }
 
-    /// <summary>Like <see cref="CallSoon{TState}(Action{TState}, TState)"/>, but safe to call from any thread; wakes the loop.</summary>
+    /// <summary>Like <see cref="CallSoon{TState}(Action{TState}, TState)"/>, but safe to call from any thread; wakes the loop: asyncio's <c>loop.call_soon_threadsafe(callback, *args)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.call_soon_threadsafe(callback, *args)</c>.</para>
     /// <para>Differs from asyncio: <paramref name="state"/> replaces <c>*args</c>.</para>
     /// </remarks>
     public Handle CallSoonThreadsafe<TState>(Action<TState> callback, TState state)
@@ -217,4 +206,45 @@ public sealed partial class EventLoop
 
     /// <summary>Number of items in the ready queue (diagnostics and tests).</summary>
     internal int ReadyCount => _ready.Count;
+
+    /// <summary>The slots the ready queue, the inbox and the timer heap hold (tests: what a burst leaves behind).</summary>
+    internal (int Ready, int Inbox, int Timers) RetainedCapacity => (_ready.Capacity, _inbox.Capacity, _timers.Capacity);
+
+    // ---- Sleep(0) -----------------------------------------------------------------------------
+
+    /// <summary>Queues a <c>Sleep(0)</c> continuation: asyncio's bare <c>yield</c> in <c>__sleep0</c>.</summary>
+    internal void YieldTo(Action continuation)
+    {
+        var context = SynchronizationContext.Current;
+        if (IsOwnTaskContext(context, out var taskContext))
+        {
+            taskContext.Task.OnYielded();
+            _ready.Enqueue(WorkItem.Step(continuation, taskContext, WorkKind.TaskAction));
+        }
+        else if (context is null || context is LoopSynchronizationContext || context is TaskContext)
+        {
+            _ready.Enqueue(new WorkItem(continuation, null, WorkKind.Action));
+        }
+        else
+        {
+            _ready.Enqueue(new WorkItem(continuation, context, WorkKind.ForeignContext));
+        }
+    }
+
+    /// <summary>Queues a <c>Sleep(0)</c> continuation that is a step of its own (a coroutine's box): no delegate inside a task.</summary>
+    internal void YieldTo(ITaskStep step)
+    {
+        if (IsOwnTaskContext(SynchronizationContext.Current, out var taskContext))
+        {
+            taskContext.Task.OnYielded();
+            _ready.Enqueue(WorkItem.Step(step, taskContext, WorkKind.TaskStep));
+        }
+        else
+        {
+            YieldTo(step.RunStep);
+        }
+    }
+
+    // Sleep(0)'s awaiter (which holds the loop) inside a coroutine: yield with the box as the step.
+    void IAwaitTarget.SuspendStep(CoroutineCore coroutine) => YieldTo(coroutine);
 }

@@ -4,9 +4,8 @@ using Asyncio.Internal;
 
 namespace Asyncio;
 
-/// <summary>A callback scheduled with <see cref="EventLoop.CallSoon(Action)"/>: lets the caller cancel it.</summary>
+/// <summary>A callback scheduled with <see cref="EventLoop.CallSoon(Action)"/>: lets the caller cancel it: asyncio's <c>asyncio.Handle</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.Handle</c>.</para>
 /// <para>A cancelled handle never runs; cancelling drops the references to the callback and its
 /// state at once, as asyncio does, so that they can be collected.</para>
 /// </remarks>
@@ -42,9 +41,8 @@ public class Handle
     /// <summary>Whether <see cref="Cancel"/> was called: asyncio's <c>handle.cancelled()</c>.</summary>
     public bool Cancelled => ReferenceEquals(_callback, s_cancelled);
 
-    /// <summary>Cancels the callback: if it has not run yet, it never will. Idempotent.</summary>
+    /// <summary>Cancels the callback: if it has not run yet, it never will. Idempotent: asyncio's <c>handle.cancel()</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>handle.cancel()</c>.</para>
     /// <para>Differs from asyncio: safe from any thread (a handle of
     /// <see cref="EventLoop.CallSoonThreadsafe(Action)"/> is usually cancelled by the thread that
     /// scheduled it). Cancelled while the loop is about to run it, the callback runs once or
@@ -91,9 +89,8 @@ public class Handle
         Cancelled ? $"<{GetType().Name} cancelled>" : $"<{GetType().Name} {DescribeCallback()}>";
 }
 
-/// <summary>A callback scheduled for a time: returned by <see cref="EventLoop.CallLater(double, Action)"/> and <see cref="EventLoop.CallAt(double, Action)"/>.</summary>
+/// <summary>A callback scheduled for a time: returned by <see cref="EventLoop.CallLater(double, Action)"/> and <see cref="EventLoop.CallAt(double, Action)"/>: asyncio's <c>asyncio.TimerHandle</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.TimerHandle</c>.</para>
 /// <para>Timers fire in (deadline, scheduling order) and never before their deadline.</para>
 /// </remarks>
 public sealed class TimerHandle : Handle
@@ -120,8 +117,7 @@ public sealed class TimerHandle : Handle
     /// <summary>The loop popped the timer or dropped it from its heap.</summary>
     internal void LeftHeap() => _scheduledOn = null;
 
-    /// <summary>Cancels the timer; the loop drops it from its heap lazily. Idempotent.</summary>
-    /// <remarks>asyncio: <c>TimerHandle.cancel()</c>.</remarks>
+    /// <summary>Cancels the timer; the loop drops it from its heap lazily. Idempotent: asyncio's <c>TimerHandle.cancel()</c>.</summary>
     public override void Cancel()
     {
         if (Cancelled)

@@ -2,7 +2,6 @@ namespace Asyncio;
 
 /// <summary>A Future was used in a state that does not allow it: asyncio's <c>InvalidStateError</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.InvalidStateError</c>.</para>
 /// <para>Thrown by a second <c>SetResult</c>/<c>SetException</c>, and by <c>Result()</c> or
 /// <c>Exception()</c> on a pending Future, with CPython's messages ("Result is not set.", "invalid state").</para>
 /// </remarks>

@@ -6,9 +6,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private bool _debug;
-    private double _slowCallbackDuration = 0.1;
-
     /// <summary>Debug mode: creation sites remembered and shown in reports, slow callbacks reported: asyncio's <c>loop.get_debug()</c>/<c>set_debug()</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.set_debug(True)</c> (or <c>PYTHONASYNCIODEBUG=1</c>; here

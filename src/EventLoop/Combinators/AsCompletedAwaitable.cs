@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Asyncio;
 
-/// <summary>One of the awaitables of <see cref="EventLoop.AsCompleted{T}(IEnumerable{IFuture{T}}, double?, CancellationToken)"/>: asyncio's <c>_wait_for_one()</c> coroutine.</summary>
+/// <summary>One of the awaitables of <see cref="Combinators.AsCompleted{T}(EventLoop, IEnumerable{IFuture{T}}, double?, CancellationToken)"/>: asyncio's <c>_wait_for_one()</c> coroutine.</summary>
 /// <remarks>
 /// asyncio: the coroutines that <c>as_completed</c> yields. Like them, it starts waiting when it
 /// is first awaited (or turned into a task), not when it is created, and gives the next result to

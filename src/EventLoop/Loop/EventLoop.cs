@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -21,17 +22,40 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     [ThreadStatic]
     private static EventLoop? t_runningLoop;
 
+    // ---- state ------------------------------------------------------------------------------
+    // Every field of the loop, grouped by who may touch it; the partials hold behaviour only.
+    // (Two more wait for the I/O parts: OpenTransportCount in Streams/EventLoop.Streams.cs and
+    // _signalHandlers in Signals/EventLoop.Signals.cs.)
+
+    // -- Loop thread only: the thread running the loop, or any one thread while it is not running.
+
+    // The queues of RunOnce's phases (the inbox is below: any thread) and the clock.
     private ReadyQueue _ready = new(); // a mutable struct: used in place, never copied
     private readonly TimerHeap _timers = new();
-    private readonly Inbox _inbox = new();
     private readonly LoopClock _clock;
-    private readonly LoopSynchronizationContext _loopContext;
     private readonly bool _detectDeadlocks;
-    // The managed id of the thread running the loop, 0 when none: claimed by one compare-and-swap
-    // on entry (EnterLoop), so that of two threads entering at once exactly one gets in.
-    private volatile int _threadId;
-    private volatile bool _stopping;
-    private bool _closed;
+    private long _timerSequence; // ties between equal deadlines go to the earlier scheduled
+    private int _cancelledTimers; // cancelled timers still in _timers (compaction, phase 4)
+
+    // Whether the loop is in phase 2, blocked by its own choice (BlockingWaits reports the others).
+    private bool _idle;
+
+    // What the virtual clock must not jump over (phase 2): foreign waits, that is .NET Tasks and
+    // socket operations that may post; of those, the real work surely in progress (_realWork) and
+    // the ones that can tell whether their completion is on its way (_probes).
+    private int _foreignWaits;
+    private int _realWork;
+    private HashSet<IReadinessProbe>? _probes;
+    // Under virtual time: real seconds spent blocked on real work since the clock last moved.
+    private double _realWaited;
+
+    // Tasks: the pending ones in creation order (a linked list through the tasks), the one whose
+    // step runs, and the number for the next unnamed task ("Task-N").
+    private LoopTask? _pendingHead;
+    private LoopTask? _pendingTail;
+    private int _pendingCount;
+    private long _taskCounter;
+    internal LoopTask? CurrentTaskField;
 
     /// <summary>Transports and listening sockets of this loop not yet closed (leak checks in tests); loop thread only.</summary>
     internal int OpenTransportCount;
@@ -42,6 +66,55 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     // first (LeaveTask). Saves the three thread-local accesses (read, set, restore) and the two
     // GC write barriers (set, restore CurrentTask) that each step paid.
     private TaskContext? _installedTaskContext;
+    private readonly LoopSynchronizationContext _loopContext;
+
+    // Settings and hooks, set on the loop thread (read anywhere: a stale read only misses a
+    // creation site or one report).
+    private bool _debug;
+    private double _slowCallbackDuration = 0.1;
+    private bool _eagerTasks;
+    private Action<EventLoop, ExceptionContext>? _exceptionHandler;
+    // The hot path's only cost of instrumentation: a load and a null check per event. Holds the
+    // user's observer inside a GuardedObserver, so that a hook that throws cannot break the loop.
+    internal LoopObserver? ObserverField;
+    private LoopTimeProvider? _timeProvider;
+
+    // Tasks of this loop with an Activity not yet stopped: Close ends those still pending.
+    private int _tracedTasks;
+    private string? _traceName;
+
+    // The run_coroutine_threadsafe bridges whose task runs: Close ends their callers' Tasks,
+    // which would otherwise wait forever for a task the closed loop will never finish.
+    private HashSet<ThreadsafeBridge>? _runningBridges;
+
+    // Futures whose exception was set and maybe never looked at, held weakly: a failed task that
+    // nobody references is collected, and its report (asyncio's Future.__del__) arrives through
+    // its UnobservedSentinel, while Close still finds every one alive to report it there. Long
+    // weak handles (tracking resurrection), so that a future whose sentinel the GC has found
+    // but whose finalizer has not run yet is still seen by Close. Pruned of the observed and the
+    // collected whenever the list doubles.
+    private readonly List<GCHandle> _unobserved = [];
+    private int _unobservedPruneAt = 64;
+
+    // -- Any thread.
+
+    // The single entry for other threads, and the loop's only lock (its own).
+    private readonly Inbox _inbox = new();
+    // The managed id of the thread running the loop, 0 when none: claimed by one compare-and-swap
+    // on entry (EnterLoop), so that of two threads entering at once exactly one gets in.
+    private volatile int _threadId;
+    // Stop() from any thread; read after every iteration.
+    private volatile bool _stopping;
+    // Written by Close (never while running); read by CheckClosed on any thread. A caller that
+    // reads it stale is refused by the closed inbox instead.
+    private bool _closed;
+
+    // What the finalizer thread hands over, under _collectedGate: failed futures collected
+    // unobserved, to be reported on the loop thread. _leftoversTaken: Close has reported what was
+    // left; later ones are dropped.
+    private readonly object _collectedGate = new();
+    private List<Future> _collected = [];
+    private bool _leftoversTaken;
 
     /// <summary>Creates a loop on real time, or on virtual time when <see cref="EventLoopOptions.VirtualTimeVariable"/> is set: asyncio's <c>new_event_loop()</c>.</summary>
     public EventLoop() : this(EventLoopOptions.FromEnvironment())
@@ -71,7 +144,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     public bool IsVirtualTime => _clock.IsVirtual;
 
     /// <summary>The loop's clock, in seconds: asyncio's <c>loop.time()</c>.</summary>
-    /// <remarks>asyncio: <c>loop.time()</c>. Monotonic; under virtual time it starts at 0.</remarks>
+    /// <remarks>Monotonic; under virtual time it starts at 0.</remarks>
     public double Time() => _clock.Now;
 
     /// <summary>The loop running on the calling thread: asyncio's <c>asyncio.get_running_loop()</c>.</summary>
@@ -259,7 +332,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     private void Block(double seconds)
     {
-        IsIdle = true; // the loop's own wait: not a blocking call to report (BlockingWaits)
+        _idle = true; // the loop's own wait: not a blocking call to report (BlockingWaits)
         try
         {
             if (_clock is VirtualClock virtualClock)
@@ -269,12 +342,12 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         }
         finally
         {
-            IsIdle = false;
+            _idle = false;
         }
     }
 
     /// <summary>Whether the loop is in phase 2, blocked by its own choice.</summary>
-    internal bool IsIdle { get; private set; }
+    internal bool IsIdle => _idle;
 
     // How long a virtual clock waits, in real time, for something outside the loop that may be
     // about to post (a socket read whose bytes are on their way, a .NET Task) before it jumps.
@@ -549,7 +622,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Asks the loop to stop once the current iteration is done: asyncio's <c>loop.stop()</c>.</summary>
-    /// <remarks>asyncio: <c>loop.stop()</c>. Safe from any thread; a stop from another thread takes effect at the next iteration.</remarks>
+    /// <remarks>Safe from any thread; a stop from another thread takes effect at the next iteration.</remarks>
     public void Stop()
     {
         _stopping = true;
@@ -561,7 +634,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(fut)</c>.</summary>
     /// <remarks>
-    /// asyncio: <c>loop.run_until_complete(future)</c>. Throws "Event loop stopped before Future
+    /// Throws "Event loop stopped before Future
     /// completed." when the loop is stopped first.
     /// </remarks>
     public object? RunUntilComplete(Future future)
@@ -570,16 +643,14 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         return future.Result();
     }
 
-    /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(fut)</c>.</remarks>
+    /// <summary>Runs the loop until <paramref name="future"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(fut)</c>.</summary>
     public T RunUntilComplete<T>(Future<T> future)
     {
         RunUntilDone(future, newTask: false);
         return future.Result();
     }
 
-    /// <summary>Runs the loop until <paramref name="task"/> is done; returns its result or rethrows.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(task)</c>.</remarks>
+    /// <summary>Runs the loop until <paramref name="task"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(task)</c>.</summary>
     public T RunUntilComplete<T>(LoopTask<T> task)
     {
         RunUntilDone(task, newTask: false);
@@ -587,7 +658,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
+    /// <remarks>The coroutine is wrapped in a task.</remarks>
     public void RunUntilComplete(Func<Task> coroutine)
     {
         if (coroutine is null)
@@ -595,8 +666,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         RunNewTask(static (loop, c) => loop.CreateTask(c), coroutine).ThrowIfNotSuccessful();
     }
 
-    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro)</c>.</summary>
     public T RunUntilComplete<T>(Func<Task<T>> coroutine)
     {
         if (coroutine is null)
@@ -605,7 +675,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the coroutine is wrapped in a task.</remarks>
+    /// <remarks>The coroutine is wrapped in a task.</remarks>
     public void RunUntilComplete(Coroutine coroutine)
     {
         _ = coroutine.Core;
@@ -613,7 +683,6 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="coroutine"/> as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>.</remarks>
     public T RunUntilComplete<T>(Coroutine<T> coroutine)
     {
         _ = coroutine.Core;
@@ -632,21 +701,21 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         RunEnsured(static (loop, a) => a.ToFuture(loop), awaitable, isLoopFuture: awaitable.AsLoopFuture is not null).Result();
 
     /// <summary>Runs the loop until <paramref name="awaitable"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    /// <remarks>See <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     [OverloadResolutionPriority(-1)] // a Future or task argument keeps its own overload (no conversion to Awaitable is "better" than one to IFuture<T>)
     public T RunUntilComplete<T>(Awaitable<T> awaitable) =>
         ((IFuture<T>)RunEnsured(static (loop, a) => a.ToFuture(loop).AsFuture(), awaitable, isLoopFuture: awaitable.AsLoopFuture is not null)).Result();
 
     /// <summary>Runs the loop until the .NET Task <paramref name="task"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    /// <remarks>See <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     public T RunUntilComplete<T>(Task<T> task) => RunUntilComplete((Awaitable<T>)task);
 
     /// <summary>Runs the loop until <paramref name="valueTask"/> is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(aw)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(aw)</c>; see <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
+    /// <remarks>See <see cref="RunUntilComplete(Awaitable)"/>.</remarks>
     public T RunUntilComplete<T>(ValueTask<T> valueTask) => RunUntilComplete((Awaitable<T>)valueTask);
 
     /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; loop.Sleep(1)</c>) as a task until it is done, and rethrows its exception: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
+    /// <remarks>The function is called in the task's first step.</remarks>
     public void RunUntilComplete(Func<Awaitable> function)
     {
         if (function is null)
@@ -655,7 +724,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs what <paramref name="function"/> returns (<c>() =&gt; queue.GetAsync()</c>) as a task until it is done; returns its result or rethrows: asyncio's <c>loop.run_until_complete(coro())</c>.</summary>
-    /// <remarks>asyncio: <c>loop.run_until_complete(coro)</c>: the function is called in the task's first step.</remarks>
+    /// <remarks>The function is called in the task's first step.</remarks>
     [OverloadResolutionPriority(-1)] // an async lambda converts to Func<ValueTask<T>> too: Func<Task<T>> wins then
     public T RunUntilComplete<T>(Func<ValueTask<T>> function)
     {
@@ -817,7 +886,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs the coroutine <paramref name="main"/> on a new loop, cancels what is left, closes the loop: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <remarks>See <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static void Run(Coroutine main, EventLoopOptions? options = null)
     {
@@ -828,7 +897,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs the coroutine <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <remarks>See <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     /// <exception cref="InvalidOperationException">The coroutine is a default value.</exception>
     public static T Run<T>(Coroutine<T> main, EventLoopOptions? options = null)
     {
@@ -839,7 +908,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     }
 
     /// <summary>Runs <paramref name="main"/> on a new loop and returns its result: asyncio's <c>asyncio.run(main())</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.run(main())</c>; see <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
+    /// <remarks>See <see cref="Run(Func{Task}, EventLoopOptions?)"/>.</remarks>
     public static T Run<T>(Func<Task<T>> main, EventLoopOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
@@ -862,6 +931,9 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         if (_closed)
             ThrowHelper.Closed();
     }
+
+    /// <summary>Whether the loop runs on a thread other than the caller's: where a non-thread-safe call throws and an await goes through the inbox.</summary>
+    internal bool IsRunningElsewhere => _threadId != 0 && !IsLoopThread;
 
     /// <summary>Throws when called from another thread while the loop runs (asyncio checks this in debug mode; we always do).</summary>
     internal void CheckThread(string operation)
