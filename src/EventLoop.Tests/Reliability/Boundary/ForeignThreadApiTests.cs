@@ -27,7 +27,7 @@ public class ForeignThreadApiTests : LoopTest
         // Handle.Cancel of a CallSoon/CallSoonThreadsafe handle (TimerHandle.Cancel is checked).
         "Handle.Cancel",
         // They only signal the child process.
-        "Subprocess.Kill", "Subprocess.Terminate",
+        "Subprocess.Kill", "Subprocess.Terminate", "Subprocess.SendSignal",
         // The loop's thread-safe entries (docs: Threads).
         "EventLoop.CallSoonThreadsafe", "EventLoop.RunCoroutineThreadsafe", "EventLoop.Stop",
         "EventLoop.RunInExecutor", "EventLoop.ToThread", "EventLoop.CreateFuture",
@@ -88,6 +88,7 @@ public class ForeignThreadApiTests : LoopTest
         public required LoopStreamWriter Writer;
         public required Server Server;
         public required Asyncio.Subprocess Subprocess;
+        public required Process Child;
         public required LoopTask<int> Getter, LockWaiter, EventWaiter, SemWaiter, BarrierWaiter;
         public required LoopTask<byte[]> Read;
 
@@ -200,7 +201,15 @@ public class ForeignThreadApiTests : LoopTest
                         failures.Add($"{key} ({method}): state changed by a refused call:\n--- before\n{before}\n--- after\n{after}");
                 }
             }
-            await CheckStillWorksAsync(env);
+            try
+            {
+                await CheckStillWorksAsync(env);
+            }
+            finally
+            {
+                env.Child.Kill();
+                env.Child.Dispose();
+            }
         });
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(refused > 100, $"only {refused} members were refused");
@@ -374,7 +383,12 @@ public class ForeignThreadApiTests : LoopTest
         var transport = new PipeTransport(loop, new MemoryStream(), null);
         var writer = new LoopStreamWriter(transport, null);
         var server = new Server(loop, [], (_, _) => Task.CompletedTask, 16);
-        var subprocess = new Asyncio.Subprocess(loop, Process.GetCurrentProcess(), null, null, null, []);
+        // A child of its own, never this process: a signal or a kill that reached the wrapped
+        // process would end the test host.
+        var child = Process.Start(OperatingSystem.IsWindows()
+            ? new ProcessStartInfo("ping", "-n 120 127.0.0.1") { RedirectStandardOutput = true }
+            : new ProcessStartInfo("sleep", "120"))!;
+        var subprocess = new Asyncio.Subprocess(loop, child, null, null, null, []);
 
         await loop.Sleep(0); // every waiter is in its line
         await loop.Sleep(0);
@@ -391,7 +405,7 @@ public class ForeignThreadApiTests : LoopTest
         {
             Loop = loop, Pending = pending, NextCompleted = nextCompleted, Log = log, Sleeper = sleeper, PlainTask = plain, Handle = handle, Timer = timer,
             Queue = queue, Lifo = lifo, Priority = priority, Lock = lk, Event = ev, Semaphore = sem, Bounded = bounded,
-            Condition = cond, Barrier = barrier, Reader = reader, Writer = writer, Server = server, Subprocess = subprocess,
+            Condition = cond, Barrier = barrier, Reader = reader, Writer = writer, Server = server, Subprocess = subprocess, Child = child,
             Getter = getter, LockWaiter = lockWaiter, EventWaiter = eventWaiter, SemWaiter = semWaiter,
             BarrierWaiter = barrierWaiter, Read = read,
         };
