@@ -753,7 +753,7 @@ public sealed partial class EventLoop
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scope = new TimeoutScope(this, when);
-        scope.Enter();
+        scope.EnterCore();
         scope.CancelOn(cancellationToken);
         T result;
         try
@@ -762,7 +762,7 @@ public sealed partial class EventLoop
         }
         catch (Exception exception)
         {
-            if (scope.Exit(exception))
+            if (scope.ExitCore(exception))
             {
                 if (scope.ExpiredByToken)
                     throw new OperationCanceledException("The operation was canceled.", exception, cancellationToken);
@@ -770,7 +770,7 @@ public sealed partial class EventLoop
             }
             throw;
         }
-        scope.Exit(null);
+        scope.ExitCore(null);
         return result;
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class EventLoop
     private async Task<T> RunTaskGroup<T>(Func<Asyncio.TaskGroup, Task<T>> body)
     {
         var group = new Asyncio.TaskGroup(this);
-        group.Enter();
+        group.EnterCore();
         T result = default!;
         Exception? bodyError = null;
         try
