@@ -32,6 +32,9 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
     private bool _aborting;
     private LoopTask? _parentTask;
     private bool _parentCancelRequested;
+    // The parent's count of cancellation requests when the group was entered: DisposeAsync reads
+    // a count above it as a cancellation that ended the body (as a timeout scope reads its own).
+    private int _cancellingAtEnter;
     private Future<bool>? _onCompleted;
 
     internal TaskGroup(EventLoop loop) => _loop = loop;
@@ -83,7 +86,8 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
     /// <c>__aexit__</c> would: the group waits for its tasks, then the exception goes on (or the
     /// group's <see cref="AggregateException"/> replaces it, without it). One case is read from
     /// the parent task instead: while a cancellation of it is outstanding
-    /// (<see cref="LoopTask.Cancelling"/> above zero once the group's own request is withdrawn),
+    /// (<see cref="LoopTask.Cancelling"/> above its count when the group was entered, once the
+    /// group's own request is withdrawn),
     /// the body is taken to have ended with that cancellation, and the group aborts and rethrows
     /// it, as asyncio does. To give the exit the body's exception, call
     /// <see cref="ExitAsync(Exception?)"/> in a <c>catch</c> (this then does nothing), or use
@@ -171,6 +175,7 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
         if (_entered)
             throw new InvalidOperationException($"TaskGroup {this} has already been entered");
         _parentTask = _loop.CurrentTask ?? throw new InvalidOperationException($"TaskGroup {this} cannot determine the parent task");
+        _cancellingAtEnter = _parentTask.Cancelling();
         _entered = true;
     }
 
@@ -182,7 +187,7 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
         Exception? propagateCancellation = bodyError as OperationCanceledException;
         if (_parentCancelRequested && _parentTask!.Uncancel() == 0)
             propagateCancellation = null;
-        if (!outcomeKnown && _parentTask!.Cancelling() > 0)
+        if (!outcomeKnown && _parentTask!.Cancelling() > _cancellingAtEnter)
         {
             // await using: a cancellation still requested is taken as what ended the body.
             bodyError = propagateCancellation = _parentTask.MakeCancelledError();

@@ -199,6 +199,35 @@ public class ScopeObjectTests : LoopTest
     }
 
     [Fact]
+    public void TaskGroup_AwaitUsingInATaskThatSwallowedACancellationBefore_FinishesNormally()
+    {
+        var loop = NewLoop();
+        var log = new List<string>();
+
+        loop.RunUntilComplete(async () =>
+        {
+            var self = loop.CurrentTask!;
+            self.Cancel();
+            try
+            {
+                await loop.Sleep(0);
+            }
+            catch (CancelledError)
+            {
+                log.Add("swallowed, no uncancel");
+            }
+            log.Add(await Outcome(async () =>
+            {
+                await using var tg = await loop.CreateTaskGroup().EnterAsync();
+                _ = tg.CreateTask(async () => await loop.Sleep(0.25));
+            }));
+            log.Add($"at {loop.Time()} cancelling={self.Cancelling()}");
+        });
+
+        Assert.Equal(["swallowed, no uncancel", "ok", "at 0.25 cancelling=1"], log);
+    }
+
+    [Fact]
     public void TaskGroup_ExitRefusals_UseAsyncioWords()
     {
         var loop = NewLoop();
