@@ -71,6 +71,43 @@ public class ScopeObjectTests : LoopTest
         Assert.Equal(["CancelledError", "cancelling=1 cancelled=True"], log);
     }
 
+    // The documented limit of await using: DisposeAsync cannot see that the body swallowed the
+    // scope's cancellation and finished, so it reads the passed deadline as the body's end.
+    // ExitAsync(null), given the body's real outcome, lets it stand, as asyncio's __aexit__ does.
+    [Fact]
+    public void Timeout_BodySwallowsTheDeadlinesCancellation_AwaitUsingThrowsTimeout_ExitAsyncWithNullDoesNot()
+    {
+        var loop = NewLoop();
+        var log = new List<string>();
+
+        async Task SwallowingBody()
+        {
+            try
+            {
+                await loop.Sleep(2);
+            }
+            catch (CancelledError)
+            {
+                log.Add($"swallowed at {loop.Time()}");
+            }
+        }
+
+        loop.RunUntilComplete(async () =>
+        {
+            log.Add(await Outcome(async () =>
+            {
+                await using (await loop.CreateTimeout(0.5).EnterAsync())
+                    await SwallowingBody();
+            }));
+            var cm = await loop.CreateTimeout(0.5).EnterAsync();
+            await SwallowingBody();
+            log.Add(await Outcome(() => cm.ExitAsync(null).AsTask()));
+            log.Add($"expired={cm.Expired()} cancelling={loop.CurrentTask!.Cancelling()}");
+        });
+
+        Assert.Equal(["swallowed at 0.5", "TimeoutException", "swallowed at 1", "ok", "expired=True cancelling=0"], log);
+    }
+
     [Fact]
     public void Timeout_ExitRefusals_UseAsyncioStateWords_AndChangeNothing()
     {
