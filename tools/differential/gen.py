@@ -50,7 +50,26 @@ class Gen:
         return self.block(i, self.r.randint(1, 6), 0)
 
     def block(self, i, n, depth):
-        return [self.op(i, depth) for _ in range(n)]
+        ops = []
+        for _ in range(n):
+            op = self.op(i, depth)
+            ops.append(op)
+            if self.may_cancel_self(i, op):
+                # A cancellation of the running task waits for its next yield. Yield at once, so
+                # that no uncancel() (a try's, a timeout's, a task group's) finds it still pending:
+                # uncancel() to zero revokes it in EventLoop, as in 3.13, not in 3.12 (documented).
+                ops.append(["sleep", 0])
+        return ops
+
+    @staticmethod
+    def may_cancel_self(i, op):
+        """Whether op, run by body i, may cancel body i itself: directly, through a body awaiting
+        it (bodies await only later ones, so k <= i), or through a gather that holds it."""
+        if op[0] == "cancelself":
+            return True
+        if op[0] == "cancel":
+            return op[1] <= i
+        return op[0] == "fcancel" and op[1].startswith("g")
 
     def later_bodies(self, i, most):
         choices = sorted(k for k in self.unstarted if k > i)
@@ -140,7 +159,8 @@ class Gen:
         if name == "try":
             # Sometimes uncancel() after catching a CancelledError: a swallowed cancellation
             # done right. Only there: uncancel() to zero while a cancellation is still pending
-            # revokes it in EventLoop, as in 3.13, but not in 3.12 (a documented difference).
+            # revokes it in EventLoop, as in 3.13, but not in 3.12 (a documented difference);
+            # block() makes sure no cancellation of the task is still pending then.
             block = ["try", self.block(i, r.randint(1, 3), depth + 1)]
             return block + ["uncancel"] if r.random() < 0.3 else block
         if name in ("lock", "sem"):  # async with lock / semaphore: ops

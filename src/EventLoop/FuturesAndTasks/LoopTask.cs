@@ -27,6 +27,10 @@ public class LoopTask : Future
     // for both, since a task never needs the two at once. A task over a Coroutine keeps the
     // coroutine's box here throughout (OverCoroutine).
     private object? _coroutine;
+    // What the task was made over, kept for GetCoro after _coroutine moves on or is dropped: the
+    // Func<Task> (or Func<Task<T>>) or the coroutine's box. 8 bytes a task, for asyncio's
+    // get_coro(), which returns the coroutine even once the task is done.
+    private readonly object _origin;
     private Future? _waiter;
     // Six yes/no facts in one byte rather than six bools: with the cancel count they fill one
     // 8-byte slot, and a spawned task is 8 bytes smaller.
@@ -131,6 +135,7 @@ public class LoopTask : Future
     private LoopTask(EventLoop loop, object coroutine, string? name, long number) : base(loop)
     {
         _coroutine = coroutine;
+        _origin = coroutine;
         if (name is not null)
             TaskRare.Name = name;
         _number = number;
@@ -182,6 +187,20 @@ public class LoopTask : Future
             TaskRare.Name = value;
         }
     }
+
+    /// <summary>What the task runs: asyncio's <c>task.get_coro()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>task.get_coro()</c>, the coroutine object. Its <see cref="TaskCoroutine.ToString"/>
+    /// is Python's repr, <c>&lt;coroutine object Main.&lt;locals&gt;.Child&gt;</c>, with the method's
+    /// name as <see cref="Coroutine.ToString"/> gives it. Available before the task starts and
+    /// after it is done, as in 3.12.</para>
+    /// <para>Differs from asyncio: a task made from a function (<c>CreateTask(() =&gt; ChildAsync())</c>)
+    /// has no coroutine object before its first step; it gives that function
+    /// (<see cref="TaskCoroutine.Function"/>), named after the method it is (a lambda reads
+    /// <c>Main.&lt;locals&gt;.&lt;lambda&gt;</c>). No address in the repr.</para>
+    /// <para>Safe from any thread: it reads what the task was made over, which never changes.</para>
+    /// </remarks>
+    public TaskCoroutine GetCoro() => new(_origin);
 
     /// <summary>The loop time at which the task last suspended, in debug mode (for task dumps).</summary>
     internal double? SuspendedAt => _taskRare is { SuspendedAt: var at } && !double.IsNaN(at) ? at : null;

@@ -35,7 +35,7 @@ public static class StructuredConcurrency
     private static async Task<T> RunTaskGroup<T>(EventLoop loop, Func<Asyncio.TaskGroup, Task<T>> body)
     {
         var group = new Asyncio.TaskGroup(loop);
-        group.Enter();
+        group.EnterCore();
         T result = default!;
         Exception? bodyError = null;
         try
@@ -176,7 +176,7 @@ public static class StructuredConcurrency
     {
         cancellationToken.ThrowIfCancellationRequested();
         var scope = new TimeoutScope(loop, when);
-        scope.Enter();
+        scope.EnterCore();
         scope.CancelOn(cancellationToken);
         T result;
         try
@@ -185,7 +185,7 @@ public static class StructuredConcurrency
         }
         catch (Exception exception)
         {
-            if (scope.Exit(exception))
+            if (scope.ExitCore(exception))
             {
                 if (scope.ExpiredByToken)
                     throw new OperationCanceledException("The operation was canceled.", exception, cancellationToken);
@@ -193,7 +193,56 @@ public static class StructuredConcurrency
             }
             throw;
         }
-        scope.Exit(null);
+        scope.ExitCore(null);
         return result;
+    }
+
+    /// <summary>A task group not yet entered: asyncio's <c>asyncio.TaskGroup()</c>, the object of <c>async with</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>tg = asyncio.TaskGroup()</c>. Enter it with <see cref="Asyncio.TaskGroup.EnterAsync"/>
+    /// in the task that will be its parent; leave it with <see cref="Asyncio.TaskGroup.ExitAsync(Exception?)"/>
+    /// or at the end of an <c>await using</c> block (see <see cref="Asyncio.TaskGroup.DisposeAsync"/>
+    /// for what that block cannot see). The same rules as
+    /// <see cref="TaskGroup(EventLoop, Func{Asyncio.TaskGroup, Task}, CancellationToken)"/>, which does both.</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public static Asyncio.TaskGroup CreateTaskGroup(this EventLoop loop)
+    {
+        loop.CheckThread(nameof(CreateTaskGroup));
+        return new Asyncio.TaskGroup(loop);
+    }
+
+    /// <summary>A timeout scope not yet entered, its deadline <paramref name="delay"/> seconds from now: asyncio's <c>asyncio.timeout(delay)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>cm = asyncio.timeout(delay)</c>. The deadline is fixed now, as asyncio's
+    /// <c>loop.time() + delay</c>; <see langword="null"/> means none. The deadline starts when the
+    /// scope is entered (<see cref="TimeoutScope.EnterAsync"/>); one passed by then fires in the
+    /// next iteration. Leave it with <see cref="TimeoutScope.ExitAsync(Exception?)"/> or at the end
+    /// of an <c>await using</c> block (see <see cref="TimeoutScope.DisposeAsync"/>). The same rules as
+    /// <see cref="Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>, which does both.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is NaN.</exception>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public static TimeoutScope CreateTimeout(this EventLoop loop, double? delay)
+    {
+        loop.CheckThread(nameof(CreateTimeout));
+        return new TimeoutScope(loop, Deadline(loop, delay));
+    }
+
+    /// <summary>A timeout scope not yet entered, its deadline <paramref name="delay"/> from now: asyncio's <c>asyncio.timeout(delay)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.timeout(delay)</c>; see <see cref="CreateTimeout(EventLoop, double?)"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no deadline.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public static TimeoutScope CreateTimeout(this EventLoop loop, TimeSpan delay) => loop.CreateTimeout(EventLoop.Seconds(delay));
+
+    /// <summary>A timeout scope not yet entered, its deadline at loop time <paramref name="when"/>: asyncio's <c>asyncio.timeout_at(when)</c>.</summary>
+    /// <remarks>asyncio: <c>asyncio.timeout_at(when)</c>; see <see cref="CreateTimeout(EventLoop, double?)"/>. <see langword="null"/> means no deadline.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="when"/> is NaN.</exception>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public static TimeoutScope CreateTimeoutAt(this EventLoop loop, double? when)
+    {
+        loop.CheckThread(nameof(CreateTimeoutAt));
+        if (when is double w && double.IsNaN(w))
+            Internal.ThrowHelper.NaN(nameof(when));
+        return new TimeoutScope(loop, when);
     }
 }

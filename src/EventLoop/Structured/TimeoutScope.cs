@@ -10,8 +10,14 @@ namespace Asyncio;
 /// <para>When the deadline passes, the task is cancelled; if the body then ends with that
 /// cancellation (and no other cancellation of the task is pending), the scope throws
 /// <see cref="TimeoutException"/> instead. Scopes nest: only the one whose deadline passed converts.</para>
+/// <para>As an object (<see cref="StructuredConcurrency.CreateTimeout(EventLoop, double?)"/>, <see cref="StructuredConcurrency.CreateTimeoutAt(EventLoop, double?)"/>):
+/// it exists before it is entered, with its deadline (<see cref="When"/>);
+/// <see cref="EnterAsync"/> and <see cref="ExitAsync(Exception?)"/> are asyncio's <c>__aenter__</c>
+/// and <c>__aexit__</c>, for a <c>try</c>/<c>catch</c> that hands the body's exception to the exit;
+/// <see cref="DisposeAsync"/> exits when <c>await using</c> ends the block, which cannot see that
+/// exception (see there).</para>
 /// </remarks>
-public sealed class TimeoutScope
+public sealed class TimeoutScope : IAsyncDisposable
 {
     private enum ScopeState { Created, Entered, Expiring, Expired, Exited }
 
@@ -60,6 +66,72 @@ public sealed class TimeoutScope
             _timeoutHandle = _loop.At(when.Value, s_onTimeout, this, nameof(EventLoop.CallAt));
     }
 
+    /// <summary>Enters the scope in the current task and starts its deadline: asyncio's <c>await cm.__aenter__()</c>.</summary>
+    /// <returns>This scope, already entered (the call does not suspend), as <c>async with timeout(d) as cm</c> binds it.</returns>
+    /// <exception cref="InvalidOperationException">"Timeout has already been entered" (a scope is entered once, even after it exited); "Timeout should be used inside a task"; or called from another thread while the loop runs.</exception>
+    public ValueTask<TimeoutScope> EnterAsync()
+    {
+        _loop.CheckThread(nameof(EnterAsync));
+        EnterCore();
+        return new ValueTask<TimeoutScope>(this);
+    }
+
+    /// <summary>Leaves the scope: asyncio's <c>await cm.__aexit__(type(e), e, tb)</c>, with the exception that ended the body (<see langword="null"/> when the body finished).</summary>
+    /// <remarks>
+    /// <para>Stops the deadline. When the deadline passed, the scope withdraws its cancellation of
+    /// the task (<see cref="LoopTask.Uncancel"/>); if no other cancellation of the task is then
+    /// pending and <paramref name="exception"/> is a cancellation, the returned
+    /// <see cref="ValueTask"/> fails with <see cref="TimeoutException"/> (its inner exception the
+    /// cancellation), asyncio's <c>raise TimeoutError from exc_val</c>. Otherwise it completes,
+    /// and the caller rethrows <paramref name="exception"/>, as <c>async with</c> does when
+    /// <c>__aexit__</c> returns <see langword="None"/>.</para>
+    /// <code>
+    /// var cm = await loop.CreateTimeout(2.0).EnterAsync();
+    /// try { await WorkAsync(); }
+    /// catch (Exception e) { await cm.ExitAsync(e); throw; }
+    /// await cm.ExitAsync(null);
+    /// </code>
+    /// <para>Differs from asyncio: any <see cref="OperationCanceledException"/> converts, not only
+    /// <see cref="CancelledError"/>; leaving a scope never entered throws "Timeout has not been
+    /// entered", and leaving twice "Cannot change state of finished Timeout" (or expired), where
+    /// asyncio fails an assertion.</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The scope was not entered, or was left before; or called from another thread while the loop runs.</exception>
+    public ValueTask ExitAsync(Exception? exception)
+    {
+        _loop.CheckThread(nameof(ExitAsync));
+        if (_state == ScopeState.Created)
+            throw new InvalidOperationException("Timeout has not been entered");
+        if (_state is ScopeState.Expired or ScopeState.Exited)
+            throw new InvalidOperationException($"Cannot change state of {StateName} Timeout");
+        return Exit(exception, outcomeKnown: true)
+            ? ValueTask.FromException(ThrowHelper.TimeoutError(exception))
+            : default;
+    }
+
+    /// <summary>Leaves the scope at the end of an <c>await using</c> block: <see cref="ExitAsync(Exception?)"/> without the body's exception, which <c>await using</c> does not pass on.</summary>
+    /// <remarks>
+    /// <para>Does nothing for a scope never entered or already left (by <see cref="ExitAsync(Exception?)"/>).</para>
+    /// <para>When the deadline passed, the body is taken to have ended with the scope's
+    /// cancellation, as it almost always does, and the scope throws
+    /// <see cref="TimeoutException"/> (when no other cancellation of the task is pending). So a
+    /// body that caught that cancellation and finished, or ended with another exception, ends
+    /// here with <see cref="TimeoutException"/> too, where asyncio's <c>__aexit__</c> would let
+    /// the body's outcome stand. For asyncio's exact rule, call <see cref="ExitAsync(Exception?)"/>
+    /// in a <c>catch</c> (this then does nothing), or use
+    /// <see cref="StructuredConcurrency.Timeout(EventLoop, double?, Func{TimeoutScope, Task}, CancellationToken)"/>.</para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop runs.</exception>
+    public ValueTask DisposeAsync()
+    {
+        _loop.CheckThread(nameof(DisposeAsync));
+        if (_state is not (ScopeState.Entered or ScopeState.Expiring))
+            return default;
+        return Exit(null, outcomeKnown: false)
+            ? ValueTask.FromException(ThrowHelper.TimeoutError())
+            : default;
+    }
+
     /// <summary>asyncio's repr: <c>&lt;Timeout [active] when=12.5&gt;</c>.</summary>
     public override string ToString()
     {
@@ -78,7 +150,7 @@ public sealed class TimeoutScope
         _ => "finished",
     };
 
-    internal void Enter()
+    internal void EnterCore()
     {
         if (_state != ScopeState.Created)
             throw new InvalidOperationException("Timeout has already been entered");
@@ -90,7 +162,7 @@ public sealed class TimeoutScope
     }
 
     /// <summary>Ends the block when <paramref name="token"/> fires, as the deadline does; the cancellation then comes out as <see cref="OperationCanceledException"/>.</summary>
-    /// <remarks>Call after <see cref="Enter"/>. A token that cannot be cancelled costs nothing.</remarks>
+    /// <remarks>Call after <see cref="EnterCore"/>. A token that cannot be cancelled costs nothing.</remarks>
     internal void CancelOn(CancellationToken token)
     {
         if (!token.CanBeCanceled)
@@ -122,7 +194,10 @@ public sealed class TimeoutScope
     internal bool ExpiredByToken => _expiredByToken;
 
     /// <summary>asyncio's <c>__aexit__</c>: true when the body's cancellation must become a <see cref="TimeoutException"/>.</summary>
-    internal bool Exit(Exception? exception)
+    internal bool ExitCore(Exception? exception) => Exit(exception, outcomeKnown: true);
+
+    // outcomeKnown false (await using): a passed deadline is taken as the body's end.
+    private bool Exit(Exception? exception, bool outcomeKnown)
     {
         _registration.Unregister();
         if (_timeoutHandle is not null)
@@ -135,7 +210,7 @@ public sealed class TimeoutScope
             _state = ScopeState.Expired;
             // Differs from asyncio in one respect: any OperationCanceledException converts, so
             // that a .NET API stopped by the task's CancellationToken times out the same way.
-            return _task!.Uncancel() <= _cancelling && exception is OperationCanceledException;
+            return _task!.Uncancel() <= _cancelling && (exception is OperationCanceledException || !outcomeKnown);
         }
         if (_state == ScopeState.Entered)
             _state = ScopeState.Exited;
