@@ -1,9 +1,11 @@
 namespace Asyncio.Tests;
 
-/// <summary>Loops for tests: virtual time, and every exception-handler report recorded.</summary>
+/// <summary>The one loop fixture of the tests: loops on virtual time (or, for sockets, threads and processes, on real time), every exception-handler report recorded.</summary>
 /// <remarks>
 /// A test fails if anything reached the exception handler that it did not take with
-/// <see cref="TakeReports"/>: nothing goes unnoticed.
+/// <see cref="TakeReports"/>: nothing goes unnoticed. A run on real time is bounded by a guard
+/// timer (<see cref="Run{T}(EventLoop, Func{Task{T}}, double)"/>): one that outlives it cancels
+/// its main task and fails with <see cref="TimeoutException"/> instead of hanging.
 /// </remarks>
 public abstract class LoopTest : IDisposable
 {
@@ -11,15 +13,18 @@ public abstract class LoopTest : IDisposable
     private readonly List<ExceptionContext> _reports = [];
 
     /// <summary>A new loop on virtual time whose exception handler records into <see cref="TakeReports"/>.</summary>
-    protected EventLoop NewLoop()
+    protected EventLoop NewLoop() => Track(new EventLoop(new EventLoopOptions { VirtualTime = true }));
+
+    /// <summary>A new loop on real time whose exception handler records into <see cref="TakeReports"/>.</summary>
+    protected EventLoop NewRealLoop() => Track(new EventLoop(new EventLoopOptions { VirtualTime = false }));
+
+    private EventLoop Track(EventLoop loop)
     {
-        var loop = new EventLoop(new EventLoopOptions { VirtualTime = true });
         loop.SetExceptionHandler((_, context) => _reports.Add(context));
         _loops.Add(loop);
         return loop;
     }
 
-    /// <summary>Returns the reports so far, and forgets them.</summary>
     /// <summary>A loop as <see cref="NewLoop"/> makes, with eager tasks (3.12's <c>eager_task_factory</c>).</summary>
     protected EventLoop NewEagerLoop()
     {
@@ -28,6 +33,7 @@ public abstract class LoopTest : IDisposable
         return loop;
     }
 
+    /// <summary>Returns the reports so far, and forgets them.</summary>
     protected List<ExceptionContext> TakeReports()
     {
         var taken = _reports.ToList();
@@ -56,6 +62,38 @@ public abstract class LoopTest : IDisposable
         }
         throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, but nothing was thrown.");
     }
+
+    /// <summary>Runs <paramref name="main"/> as a task to its end, failing after <paramref name="seconds"/> of real time.</summary>
+    protected static T Run<T>(EventLoop loop, Func<Task<T>> main, double seconds = 10)
+    {
+        var task = loop.CreateTask(main);
+        bool timedOut = false;
+        var guard = loop.CallLater(seconds, () =>
+        {
+            timedOut = true;
+            task.Cancel("the test's time guard fired");
+        });
+        try
+        {
+            return loop.RunUntilComplete(task);
+        }
+        catch (CancelledError) when (timedOut)
+        {
+            throw new TimeoutException($"the test did not finish within {seconds} s");
+        }
+        finally
+        {
+            guard.Cancel();
+        }
+    }
+
+    /// <summary>Runs <paramref name="main"/> as a task to its end, failing after <paramref name="seconds"/> of real time.</summary>
+    protected static void Run(EventLoop loop, Func<Task> main, double seconds = 10) =>
+        Run(loop, async () =>
+        {
+            await main();
+            return true;
+        }, seconds);
 
     public void Dispose()
     {

@@ -1,7 +1,7 @@
 namespace Asyncio.Tests.Threads;
 
 /// <summary>Many producer threads feeding one loop through its inbox.</summary>
-public class CallSoonThreadsafeStressTests : RealTimeLoopTest
+public class CallSoonThreadsafeStressTests : LoopTest
 {
     [Fact]
     public void CallSoonThreadsafe_FourProducersOneMillionCallbacks_EachRunsOnceInItsThreadsOrder()

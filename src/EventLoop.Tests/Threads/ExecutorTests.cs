@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Asyncio.Tests.Threads;
 
 /// <summary>RunInExecutor, ToThread, WrapFuture and RunCoroutineThreadsafe: work across threads, results on the loop.</summary>
-public class ExecutorTests : RealTimeLoopTest
+public class ExecutorTests : LoopTest
 {
     private static readonly AsyncLocal<string?> s_local = new();
 

@@ -371,6 +371,7 @@ public class LoopTask : Future
 
     internal void BeginStep()
     {
+        AssertInvariants(stepStarting: true);
         if (ForeignWait)
         {
             ForeignWait = false;
@@ -486,6 +487,21 @@ public class LoopTask : Future
         if (Loop.Debug)
             TaskRare.SuspendedAt = Loop.Time();
         Loop.ObserverField?.TaskSuspended(this, _waiter);
+        AssertInvariants(stepStarting: false);
+    }
+
+    // The invariant at the top of this class (Debug builds only), at the two ends of a step:
+    // suspended, a pending task waits on a loop Future, on a step it queued itself (the two may
+    // go together) or outside the loop (alone). Not "a step starts only once its Future is
+    // done": a wait's own resumption (a LineWaiter's) runs as a step of the task that started
+    // the wait, whatever that task awaits by then.
+    [Conditional("DEBUG")]
+    private void AssertInvariants(bool stepStarting)
+    {
+        Debug.Assert(!ForeignWait || (_waiter is null && !YieldedThisStep),
+            "LoopTask: a wait outside the loop goes with no loop Future and no queued step");
+        Debug.Assert(stepStarting || Done || !Started || _waiter is not null || YieldedThisStep || ForeignWait,
+            "LoopTask: a suspended task waits on nothing");
     }
 
     /// <summary>Once per task that awaits outside the loop: when its method's Task ends, wherever that is, the loop is told.</summary>

@@ -60,6 +60,7 @@ internal struct ReadyQueue
         items[index] = item;
         _tailIndex = index + 1;
         _count++;
+        AssertInvariants();
     }
 
     public WorkItem Dequeue()
@@ -86,6 +87,7 @@ internal struct ReadyQueue
         {
             _headIndex = index + 1;
         }
+        AssertInvariants();
         return item;
     }
 
@@ -105,6 +107,33 @@ internal struct ReadyQueue
             index -= segment.Length;
         }
         throw new InvalidOperationException("index past the ready queue's end");
+    }
+
+    // The invariant above, in O(1) per call on the hot path (Debug builds only): the counts are
+    // summed over the segments only while there are few of them, so a Debug burst stays linear.
+    [Conditional("DEBUG")]
+    private readonly void AssertInvariants()
+    {
+        Debug.Assert((uint)_headIndex <= (uint)_headItems.Length && (uint)_tailIndex <= (uint)_tailItems.Length,
+            "ReadyQueue: an index is outside its segment");
+        int following = _following?.Count ?? 0;
+        Debug.Assert((following == 0) == ReferenceEquals(_headItems, _tailItems),
+            "ReadyQueue: the head and the tail are one segment exactly when no segment follows the head");
+        if (following == 0)
+        {
+            Debug.Assert(_count == _tailIndex - _headIndex, "ReadyQueue: the count is not the one segment's live slots");
+        }
+        else if (following <= 4)
+        {
+            // The tail is the last of _following; the segments between are full.
+            int live = _headItems.Length - _headIndex + _tailIndex - _tailItems.Length;
+            foreach (var segment in _following!)
+                live += segment.Length;
+            Debug.Assert(_count == live, "ReadyQueue: the count is not the live slots of the segments");
+        }
+        Debug.Assert(_count > 0 || (_headIndex == 0 && _tailIndex == 0), "ReadyQueue: an empty queue does not start over at its front");
+        Debug.Assert(_headIndex == 0 || _headItems[_headIndex - 1].IsEmpty, "ReadyQueue: a dequeued slot still holds its item");
+        Debug.Assert((_spares?.Count ?? 0) <= MaxSpareSegments, "ReadyQueue: more spare segments than the bound");
     }
 
     /// <summary>The slots the queue holds, in use or spare (tests: the retention after a burst).</summary>

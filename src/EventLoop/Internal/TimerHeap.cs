@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Asyncio.Internal;
 
@@ -17,6 +18,9 @@ namespace Asyncio.Internal;
 /// (9 levels instead of 18 for 200,000 timers) and a node's four children are adjacent
 /// (96 bytes, two cache lines), so each level costs about one miss instead of one per level of
 /// twice as many.</para>
+/// <para>Invariant: <c>_heap[0.._count)</c> is a 4-ary min-heap on (deadline, sequence), each
+/// entry keyed by its handle's deadline; the slots past <c>_count</c> are cleared, so the heap
+/// keeps no handle alive and the pool gets cleared arrays back.</para>
 /// </remarks>
 internal sealed class TimerHeap
 {
@@ -69,6 +73,7 @@ internal sealed class TimerHeap
             MoveTo(_heap.Length * 2);
         var entry = new Entry { When = timer.When, Sequence = sequence, Timer = timer };
         SiftUp(_count++, in entry);
+        AssertInvariants();
     }
 
     public TimerHandle Pop()
@@ -100,6 +105,7 @@ internal sealed class TimerHeap
             child = SmallestChild(heap, hole, last);
         }
         SiftUp(hole, in moved);
+        AssertInvariants();
         return top;
     }
 
@@ -110,6 +116,7 @@ internal sealed class TimerHeap
             SiftDown(0, in moved, last);
         if (_heap.Length > ShrinkFloor)
             MoveTo(Math.Max(ShrinkFloor, _heap.Length / 2));
+        AssertInvariants();
         return top;
     }
 
@@ -136,6 +143,7 @@ internal sealed class TimerHeap
         // Give memory back after a mass cancellation, keeping some room to grow.
         if (_heap.Length > 64 && kept < _heap.Length / 4)
             MoveTo(Math.Max(InitialCapacity, kept * 2));
+        AssertInvariants();
     }
 
     /// <summary>Empties the heap and gives its array back to the pool (the loop is closing).</summary>
@@ -211,6 +219,25 @@ internal sealed class TimerHeap
                 best = child;
         }
         return best;
+    }
+
+    // The invariant above (Debug builds only). The whole order is checked while the heap is
+    // small; a large one checks the top and its children, so a Debug run of 200,000 timers
+    // stays linear.
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert((uint)_count <= (uint)_heap.Length, "TimerHeap: more entries than slots");
+        Debug.Assert(_count == _heap.Length || _heap[_count].Timer is null, "TimerHeap: a slot past the count still holds a handle");
+        if (_count == 0)
+            return;
+        Debug.Assert(_heap[0].When == _heap[0].Timer.When, "TimerHeap: the top's key is not its handle's deadline");
+        int checkedCount = _count <= 256 ? _count : Math.Min(_count, Arity + 1);
+        for (int i = 1; i < checkedCount; i++)
+        {
+            Debug.Assert(!Less(in _heap[i], in _heap[(i - 1) >> Log2Arity]),
+                "TimerHeap: an entry orders before its parent");
+        }
     }
 
     private static bool Less(in Entry a, in Entry b) =>

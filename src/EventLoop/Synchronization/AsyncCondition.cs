@@ -48,6 +48,14 @@ public sealed class AsyncCondition : IReleasable
         return _lock.LockAsync(cancellationToken);
     }
 
+    /// <summary>Takes the underlying lock if that needs no wait; returns whether it did: see <see cref="AsyncLock.TryAcquire"/>.</summary>
+    /// <remarks>asyncio: no twin; the non-waiting form of <c>await cond.acquire()</c>, as fair as it is. From another thread while the loop the condition (or its lock) is bound to runs, it throws <see cref="InvalidOperationException"/> before anything changes.</remarks>
+    public bool TryAcquire()
+    {
+        CheckThread(nameof(TryAcquire));
+        return _lock.TryAcquire();
+    }
+
     /// <summary>Releases the underlying lock: asyncio's <c>cond.release()</c>; "Lock is not acquired." when it is not held.</summary>
     public void Release()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -11,7 +12,7 @@ namespace Asyncio;
 /// after it was woken passes the wake-up to the next one, so a release is never lost.</para>
 /// <para>Bound to the loop it first waits on (asyncio's <c>_LoopBoundMixin</c>): waiting on it
 /// from another loop throws <see cref="InvalidOperationException"/>. Not thread-safe: once bound,
-/// <see cref="AcquireAsync"/>, <see cref="LockAsync"/> and <see cref="Release"/> called from
+/// <see cref="AcquireAsync"/>, <see cref="LockAsync"/>, <see cref="TryAcquire"/> and <see cref="Release"/> called from
 /// another thread while that loop runs throw <see cref="InvalidOperationException"/> before
 /// the lock or its line changes.</para>
 /// <para>Differs from asyncio: <c>async with lock:</c> is <c>using (await lock.LockAsync())</c>.</para>
@@ -46,12 +47,7 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     public ValueTask<bool> AcquireAsync(CancellationToken cancellationToken = default)
     {
         _loop?.CheckThread(nameof(AcquireAsync));
-        if (!_locked && (_waiters is null || _waiters.AllCancelled()))
-        {
-            _locked = true;
-            return new ValueTask<bool>(true);
-        }
-        return AcquireSlowAsync(cancellationToken);
+        return TryTakeNow() ? new ValueTask<bool>(true) : AcquireSlowAsync(cancellationToken);
     }
 
     /// <summary>Takes the lock and returns a releaser for <c>using</c>: asyncio's <c>async with lock:</c>.</summary>
@@ -63,12 +59,36 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     public ValueTask<LockReleaser> LockAsync(CancellationToken cancellationToken = default)
     {
         _loop?.CheckThread(nameof(LockAsync));
-        if (!_locked && (_waiters is null || _waiters.AllCancelled()))
-        {
-            _locked = true;
-            return new ValueTask<LockReleaser>(new LockReleaser(this));
-        }
-        return LockSlowAsync(cancellationToken);
+        return TryTakeNow() ? new ValueTask<LockReleaser>(new LockReleaser(this)) : LockSlowAsync(cancellationToken);
+    }
+
+    /// <summary>Takes the lock if that needs no wait; returns whether it did: the non-waiting form of asyncio's <c>await lock.acquire()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: no twin (threading's <c>lock.acquire(blocking=False)</c> is the idea); it is
+    /// <see cref="AcquireAsync"/> without its wait: never suspends, never yields to the loop.</para>
+    /// <para>Fair as <c>acquire()</c> is: a free lock is refused while a live waiter is in line,
+    /// even one woken and not yet resumed, so a caller never jumps the queue. A
+    /// <see langword="true"/> result is released with <see cref="Release"/>.</para>
+    /// <para>Refuses as the other members do, before anything changes: from another thread while
+    /// the loop it is bound to runs, it throws <see cref="InvalidOperationException"/>. As
+    /// <c>acquire()</c>'s fast path, it does not look at the loop otherwise (a closed loop, or
+    /// none, is not an error).</para>
+    /// </remarks>
+    public bool TryAcquire()
+    {
+        _loop?.CheckThread(nameof(TryAcquire));
+        return TryTakeNow();
+    }
+
+    // The one fast path of AcquireAsync, LockAsync and TryAcquire, asyncio's acquire() before it
+    // makes a future: "fair scheduling" takes a free lock only when no live waiter is in line.
+    private bool TryTakeNow()
+    {
+        if (_locked || (_waiters is not null && !_waiters.AllCancelled()))
+            return false;
+        _locked = true;
+        AssertInvariants();
+        return true;
     }
 
     // Held, or free with a live waiter first in line: wait in line, as an LineWaiter (see
@@ -90,9 +110,14 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     {
         if (!_locked)
             WakeUpFirst();
+        AssertInvariants();
     }
 
-    void IWaitLine.OnWaitSucceeded() => _locked = true;
+    void IWaitLine.OnWaitSucceeded()
+    {
+        _locked = true;
+        AssertInvariants();
+    }
 
     /// <summary>Releases the lock and wakes the first waiter: asyncio's <c>lock.release()</c>.</summary>
     /// <remarks>
@@ -107,6 +132,7 @@ public sealed class AsyncLock : IReleasable, IWaitLine
             throw new InvalidOperationException("Lock is not acquired.");
         _locked = false;
         WakeUpFirst();
+        AssertInvariants();
     }
 
     // asyncio's _wake_up_first: only the head. A head that is done already will resume and
@@ -119,6 +145,22 @@ public sealed class AsyncLock : IReleasable, IWaitLine
         var first = waiters[0];
         if (!first.Done)
             first.SetResult(true);
+    }
+
+    // The invariant above, from the line's side: a woken waiter (done, not cancelled) is the
+    // head, and only while the lock is free, for it takes the lock when it resumes. Only the
+    // first waiters are looked at, so that a Debug run with a long line stays linear.
+    [Conditional("DEBUG")]
+    internal void AssertInvariants()
+    {
+        if (_waiters is not { } waiters)
+            return;
+        for (int i = 0; i < Math.Min(waiters.Count, 8); i++)
+        {
+            var waiter = waiters[i];
+            Debug.Assert(!waiter.Done || waiter.Cancelled || (i == 0 && !_locked),
+                "AsyncLock: a woken waiter is the head of the line, and the lock is free until it resumes");
+        }
     }
 
     /// <summary>asyncio's repr: <c>&lt;AsyncLock [locked, waiters:2]&gt;</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Asyncio.Internal;
 
 namespace Asyncio;
@@ -46,12 +47,7 @@ public class AsyncSemaphore : IReleasable, IWaitLine
     public ValueTask<bool> AcquireAsync(CancellationToken cancellationToken = default)
     {
         _loop?.CheckThread(nameof(AcquireAsync));
-        if (!Locked)
-        {
-            _value--;
-            return new ValueTask<bool>(true);
-        }
-        return AcquireSlowAsync(cancellationToken);
+        return TryTakeNow() ? new ValueTask<bool>(true) : AcquireSlowAsync(cancellationToken);
     }
 
     /// <summary>Takes a permit and returns a releaser for <c>using</c>: asyncio's <c>async with sem:</c>.</summary>
@@ -59,12 +55,37 @@ public class AsyncSemaphore : IReleasable, IWaitLine
     public ValueTask<LockReleaser> LockAsync(CancellationToken cancellationToken = default)
     {
         _loop?.CheckThread(nameof(LockAsync));
-        if (!Locked)
-        {
-            _value--;
-            return new ValueTask<LockReleaser>(new LockReleaser(this));
-        }
-        return LockSlowAsync(cancellationToken);
+        return TryTakeNow() ? new ValueTask<LockReleaser>(new LockReleaser(this)) : LockSlowAsync(cancellationToken);
+    }
+
+    /// <summary>Takes a permit if that needs no wait; returns whether it did: the non-waiting form of asyncio's <c>await sem.acquire()</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: no twin (threading's <c>sem.acquire(blocking=False)</c> is the idea); it is
+    /// <see cref="AcquireAsync"/> without its wait: never suspends, never yields to the loop.</para>
+    /// <para>Fair as <c>acquire()</c> is: it fails whenever <see cref="Locked"/> is true, that is
+    /// with no permit free or with a live waiter in line, even when <see cref="Value"/> would
+    /// allow it, so a caller never jumps the queue. A <see langword="true"/> result is given back
+    /// with <see cref="Release"/>.</para>
+    /// <para>Refuses as the other members do, before anything changes: from another thread while
+    /// the loop it is bound to runs, it throws <see cref="InvalidOperationException"/>. As
+    /// <c>acquire()</c>'s fast path, it does not look at the loop otherwise (a closed loop, or
+    /// none, is not an error).</para>
+    /// </remarks>
+    public bool TryAcquire()
+    {
+        _loop?.CheckThread(nameof(TryAcquire));
+        return TryTakeNow();
+    }
+
+    // The one fast path of AcquireAsync, LockAsync and TryAcquire, asyncio's acquire() before it
+    // makes a future: "maintain FIFO", so a free permit is not taken while a live waiter is in line.
+    private bool TryTakeNow()
+    {
+        if (Locked)
+            return false;
+        _value--;
+        AssertInvariants();
+        return true;
     }
 
     // No permit, or live waiters first in line: wait in line, as an LineWaiter (see there)
@@ -85,6 +106,7 @@ public class AsyncSemaphore : IReleasable, IWaitLine
             _value++;
             WakeUpNext();
         }
+        AssertInvariants();
     }
 
     // Permits released while we were queued may be waiting for the next in line.
@@ -92,6 +114,7 @@ public class AsyncSemaphore : IReleasable, IWaitLine
     {
         if (_value > 0)
             WakeUpNext();
+        AssertInvariants();
     }
 
     /// <summary>Gives a permit back and wakes the first waiter: asyncio's <c>sem.release()</c>.</summary>
@@ -103,6 +126,7 @@ public class AsyncSemaphore : IReleasable, IWaitLine
             throw new OverflowException("The semaphore's count cannot go above Int32.MaxValue; Release was called more often than anyone acquired.");
         _value++;
         WakeUpNext();
+        AssertInvariants();
     }
 
     // asyncio's _wake_up_next: hand one permit to the first waiter that is not done yet.
@@ -120,6 +144,27 @@ public class AsyncSemaphore : IReleasable, IWaitLine
                 waiter.SetResult(true);
                 return;
             }
+        }
+    }
+
+    // The invariant above, from the line's side: the count is never negative, and a free permit
+    // and a waiter still pending go together only behind a woken waiter (done, not cancelled)
+    // that has not resumed yet, which passes one on when it does. Only the first waiters are
+    // looked at, so that a Debug run with a long line stays linear.
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_value >= 0, "AsyncSemaphore: the count of free permits is negative");
+        if (_value == 0 || _waiters is not { } waiters)
+            return;
+        bool wokenAhead = false;
+        for (int i = 0; i < Math.Min(waiters.Count, 8); i++)
+        {
+            var waiter = waiters[i];
+            if (waiter.Done)
+                wokenAhead |= !waiter.Cancelled;
+            else
+                Debug.Assert(wokenAhead, "AsyncSemaphore: a permit is free while a waiter that nobody will wake is in line");
         }
     }
 

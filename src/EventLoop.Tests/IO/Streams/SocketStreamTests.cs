@@ -6,7 +6,7 @@ namespace Asyncio.Tests.Streams;
 
 /// <summary>Streams over real loopback sockets, on a real-time loop, every run bounded in time.</summary>
 /// <remarks>Every test ends by checking that no socket of the loop is left open (<see cref="EventLoop.OpenTransportCount"/>).</remarks>
-public class SocketStreamTests : RealTimeLoopTest
+public class SocketStreamTests : LoopTest
 {
     private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace Asyncio.Tests.Subprocess;
 
 /// <summary>Real child processes (<c>/bin/echo</c>, <c>/bin/cat</c>, <c>/bin/sh</c>) with their pipes as loop streams.</summary>
-public class SubprocessTests : RealTimeLoopTest
+public class SubprocessTests : LoopTest
 {
     private static string S(byte[] b) => Encoding.ASCII.GetString(b);
 

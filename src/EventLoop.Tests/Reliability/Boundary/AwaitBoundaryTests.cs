@@ -6,8 +6,8 @@ namespace Asyncio.Tests.Reliability.Boundary;
 /// (its SynchronizationContext, or the thread pool), never inline on the loop thread; nothing
 /// throws out of <c>OnCompleted</c> (which would end the process).
 /// </summary>
-/// <remarks>Real threads, so a real-time loop; every run is bounded by <see cref="RealTimeLoopTest.Run{T}"/>'s guard.</remarks>
-public class AwaitBoundaryTests : RealTimeLoopTest
+/// <remarks>Real threads, so a real-time loop; every run is bounded by <see cref="LoopTest.Run{T}(EventLoop, Func{Task{T}}, double)"/>'s guard.</remarks>
+public class AwaitBoundaryTests : LoopTest
 {
     /// <summary>Where a continuation ran: on a loop thread or not, on a pool thread or not.</summary>
     private readonly record struct Where(bool OnLoopThread, bool OnPoolThread)

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Asyncio.Tests.Reliability.Boundary;
 
 /// <summary>Probes of "a bad argument checked after the side effect": each refusal comes before any socket, child process or server exists.</summary>
-public class CheckFirstStreamTests : RealTimeLoopTest
+public class CheckFirstStreamTests : LoopTest
 {
     [Fact]
     public void OpenConnectionAsync_LimitZero_ThrowsAtTheCallBeforeConnecting()
