@@ -128,7 +128,7 @@ public sealed partial class EventLoop
         return WrapSocket(socket, limit);
     }
 
-    private async Task ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
+    internal async Task ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
     {
         var connecting = new CancellationTokenSource();
         var connected = WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
@@ -136,7 +136,7 @@ public sealed partial class EventLoop
         await connected;
     }
 
-    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    internal async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         var resolving = new CancellationTokenSource();
         var resolved = WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);

@@ -17,10 +17,12 @@ namespace Asyncio;
 /// </remarks>
 public sealed class Server : IAsyncDisposable
 {
-    private readonly Func<LoopStreamReader, LoopStreamWriter, Task> _handler;
+    private readonly Func<LoopStreamReader, LoopStreamWriter, Task>? _handler;
+    // A protocol server's: makes the transport of an accepted socket and attaches it (asyncio's _accept_connection2).
+    private readonly Func<Server, Socket, IServedConnection?>? _acceptConnection;
     private readonly int _limit;
     private List<Socket>? _sockets;
-    private readonly HashSet<StreamTransport> _clients = [];
+    private readonly HashSet<IServedConnection> _clients = [];
     private List<Future<bool>>? _waiters = [];
     private Future<bool>? _servingForever;
     private bool _serving;
@@ -31,6 +33,13 @@ public sealed class Server : IAsyncDisposable
         _sockets = sockets;
         _handler = handler;
         _limit = limit;
+    }
+
+    internal Server(EventLoop loop, List<Socket> sockets, Func<Server, Socket, IServedConnection?> acceptConnection)
+    {
+        Loop = loop;
+        _sockets = sockets;
+        _acceptConnection = acceptConnection;
     }
 
     /// <summary>The loop that serves: asyncio's <c>server.get_loop()</c>.</summary>
@@ -106,13 +115,19 @@ public sealed class Server : IAsyncDisposable
     {
         if (client.AddressFamily != AddressFamily.Unix)
             client.NoDelay = true; // asyncio sets TCP_NODELAY on every TCP transport
+        if (_acceptConnection is not null)
+        {
+            if (_acceptConnection(this, client) is { } connection)
+                _clients.Add(connection);
+            return;
+        }
         var reader = new LoopStreamReader(_limit, Loop);
         var transport = new SocketTransport(Loop, client, reader);
         var writer = new LoopStreamWriter(transport, reader);
         _clients.Add(transport);
         transport.OnLost = Detach;
         transport.Start();
-        var task = Loop.CreateTask(() => _handler(reader, writer));
+        var task = Loop.CreateTask(() => _handler!(reader, writer));
         task.AddDoneCallback(done =>
         {
             // asyncio 3.12 StreamReaderProtocol: a cancelled or failed handler closes its connection.
@@ -132,7 +147,7 @@ public sealed class Server : IAsyncDisposable
         });
     }
 
-    private void Detach(StreamTransport transport)
+    internal void Detach(IServedConnection transport)
     {
         _clients.Remove(transport);
         if (_clients.Count == 0 && _sockets is null)
