@@ -20,6 +20,8 @@ public class StreamExampleTests
             data.Add("StreamsEcho", "ExampleStreamsEcho", "echo.expected", virtualTime);
             data.Add("EchoServer", "ExampleEchoServer", "EchoServer.expected", virtualTime);
             data.Add("Chat", "ExampleChat", "Chat.expected", virtualTime);
+            data.Add("ProtocolEcho", "ExampleProtocolEcho", "ProtocolEcho.expected", virtualTime);
+            data.Add("UdpEcho", "ExampleUdpEcho", "UdpEcho.expected", virtualTime);
         }
         return data;
     }
