@@ -375,6 +375,41 @@ public class ProtocolTransportTests : RealTimeLoopTest
         }
     }
 
+    private sealed class Throwing(List<string> log, Future<bool> lost) : Protocol
+    {
+        public override void DataReceived(ReadOnlySpan<byte> data) => throw new FormatException("bad data");
+
+        public override void ConnectionLost(Exception? exception)
+        {
+            log.Add("lost " + exception?.Message);
+            lost.SetResult(true);
+        }
+    }
+
+    [Fact]
+    public void DataReceived_Throws_ReportedAsAsyncioAndConnectionLostGetsTheException()
+    {
+        var loop = NewRealLoop();
+        var log = new List<string>();
+        Run(loop, async () =>
+        {
+            var lost = loop.CreateFuture<bool>();
+            var server = await loop.CreateServerAsync(() => new Throwing(log, lost), "127.0.0.1", 0);
+            var clientLost = loop.CreateFuture<bool>();
+            var (transport, _) = await loop.CreateConnectionAsync(() => new LoggingProtocol([], clientLost), "127.0.0.1", PortOf(server));
+            transport.Write(B("boom"));
+            await lost;
+            await clientLost; // the server closed its side: the client sees EOF and closes
+            server.Close();
+            await server.WaitClosedAsync();
+        });
+        var report = Assert.Single(TakeReports());
+        Assert.Equal("Fatal error: protocol.data_received() call failed.", report.Message);
+        Assert.IsType<FormatException>(report.Exception);
+        Assert.Equal(["lost bad data"], log);
+        Assert.Equal(0, loop.OpenTransportCount);
+    }
+
     [Fact]
     public void ArgumentChecks_ThrowBeforeAnySocket()
     {
