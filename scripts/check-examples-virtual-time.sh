@@ -9,7 +9,9 @@
 # Compared (their output depends only on the loop's order of events, which virtual time keeps):
 #   01_ensure_future_nowait 02_call_soon_later_at 03_await_plain_function_future
 #   04_callback_from_plain_function 06_other_functions Channels Chat Coroutines StreamsEcho TlsEcho
-#   EchoServer (server and clients in one program), StreamsEcho, Chat and TlsEcho use loopback
+#   ProtocolEcho UdpEcho
+#   EchoServer (server and clients in one program), StreamsEcho, Chat, TlsEcho, ProtocolEcho and
+#   UdpEcho use loopback
 #     sockets: the virtual clock waits for the bytes in flight, so they print the same.
 # Not compared with real time (run twice on virtual time instead; both runs must agree):
 #   05_wait_first_and_all: a Wait with a 0.15 s timeout over a task that sleeps 0.15 s: on
@@ -30,7 +32,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 compared=(01_ensure_future_nowait 02_call_soon_later_at 03_await_plain_function_future
           04_callback_from_plain_function 06_other_functions
-          Channels Chat Coroutines StreamsEcho EchoServer HostedService TlsEcho)
+          Channels Chat Coroutines StreamsEcho EchoServer HostedService TlsEcho ProtocolEcho UdpEcho)
 rerun_on_virtual=(05_wait_first_and_all Pipeline Simulation Timeline GameLoop)
 
 # A new example must be put in one of the two lists, so that none is skipped unnoticed.

@@ -21,6 +21,8 @@ public class StreamExampleTests
             data.Add("EchoServer", "ExampleEchoServer", "EchoServer.expected", virtualTime);
             data.Add("Chat", "ExampleChat", "Chat.expected", virtualTime);
             data.Add("TlsEcho", "ExampleTlsEcho", "TlsEcho.expected", virtualTime);
+            data.Add("ProtocolEcho", "ExampleProtocolEcho", "ProtocolEcho.expected", virtualTime);
+            data.Add("UdpEcho", "ExampleUdpEcho", "UdpEcho.expected", virtualTime);
         }
         return data;
     }

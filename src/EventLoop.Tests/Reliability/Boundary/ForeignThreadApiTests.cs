@@ -227,6 +227,8 @@ public class ForeignThreadApiTests : LoopTest
             // A refusal must be at the call, not inside a returned awaitable.
             if (result is Task { IsFaulted: true } task)
                 throw task.Exception!.InnerException!;
+            if (result is ValueTask { IsFaulted: true } valueTask)
+                throw valueTask.AsTask().Exception!.InnerException!;
         }
         catch (TargetInvocationException e)
         {
@@ -265,6 +267,10 @@ public class ForeignThreadApiTests : LoopTest
             return CancellationToken.None;
         if (type == typeof(byte[]))
             return new byte[] { 1 };
+        if (type == typeof(System.Net.Security.SslClientAuthenticationOptions))
+            return new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "probe" };
+        if (type == typeof(System.Net.Security.SslServerAuthenticationOptions))
+            return new System.Net.Security.SslServerAuthenticationOptions();
         if (type.IsEnum)
             return Enum.GetValues(type).GetValue(0);
         if (type == typeof(object))

@@ -290,7 +290,14 @@ public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
     /// a time, and a cancelled step loses no buffered byte.</para>
     /// </remarks>
     /// <param name="cancellationToken">Ends a waiting step with <see cref="OperationCanceledException"/> when it fires (<c>WithCancellation</c> passes it).</param>
-    public async IAsyncEnumerator<byte[]> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    public IAsyncEnumerator<byte[]> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        // Refused at the call, not at the first MoveNextAsync: an iterator method runs nothing until then.
+        CheckThread(nameof(GetAsyncEnumerator));
+        return Lines(cancellationToken);
+    }
+
+    private async IAsyncEnumerator<byte[]> Lines(CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -17,10 +17,12 @@ namespace Asyncio;
 /// </remarks>
 public sealed class Server : IAsyncDisposable
 {
-    private readonly Func<LoopStreamReader, LoopStreamWriter, Task> _handler;
+    private readonly Func<LoopStreamReader, LoopStreamWriter, Task>? _handler;
+    // A protocol server's: makes the transport of an accepted socket and attaches it (asyncio's _accept_connection2).
+    private readonly Func<Server, Socket, IServedConnection?>? _acceptConnection;
     private readonly int _limit;
     private List<Socket>? _sockets;
-    private readonly HashSet<StreamTransport> _clients = [];
+    private readonly HashSet<IServedConnection> _clients = [];
     private List<Future<bool>>? _waiters = [];
     private Future<bool>? _servingForever;
     private bool _serving;
@@ -35,6 +37,13 @@ public sealed class Server : IAsyncDisposable
         _limit = limit;
         _ssl = ssl;
         _sslHandshakeTimeout = sslHandshakeTimeout;
+    }
+
+    internal Server(EventLoop loop, List<Socket> sockets, Func<Server, Socket, IServedConnection?> acceptConnection)
+    {
+        Loop = loop;
+        _sockets = sockets;
+        _acceptConnection = acceptConnection;
     }
 
     /// <summary>The loop that serves: asyncio's <c>server.get_loop()</c>.</summary>
@@ -110,6 +119,12 @@ public sealed class Server : IAsyncDisposable
     {
         if (client.AddressFamily != AddressFamily.Unix)
             client.NoDelay = true; // asyncio sets TCP_NODELAY on every TCP transport
+        if (_acceptConnection is not null)
+        {
+            if (_acceptConnection(this, client) is { } connection)
+                _clients.Add(connection);
+            return;
+        }
         if (_ssl is null)
         {
             Attach(client, null);
@@ -146,7 +161,7 @@ public sealed class Server : IAsyncDisposable
         _clients.Add(transport);
         transport.OnLost = Detach;
         transport.Start();
-        var task = Loop.CreateTask(() => _handler(reader, writer));
+        var task = Loop.CreateTask(() => _handler!(reader, writer));
         task.AddDoneCallback(done =>
         {
             // asyncio 3.12 StreamReaderProtocol: a cancelled or failed handler closes its connection.
@@ -166,7 +181,7 @@ public sealed class Server : IAsyncDisposable
         });
     }
 
-    private void Detach(StreamTransport transport)
+    internal void Detach(IServedConnection transport)
     {
         _clients.Remove(transport);
         if (_clients.Count == 0 && _sockets is null)

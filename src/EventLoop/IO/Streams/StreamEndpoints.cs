@@ -169,7 +169,7 @@ public static class StreamEndpoints
         return WrapSocket(loop, socket, limit);
     }
 
-    private static async Task ConnectAsync(EventLoop loop, Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
+    internal static async Task ConnectAsync(this EventLoop loop, Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
     {
         var connecting = new CancellationTokenSource();
         var connected = loop.WrapFuture(socket.ConnectAsync(endPoint, connecting.Token).AsTask(), connecting);
@@ -177,7 +177,7 @@ public static class StreamEndpoints
         await connected;
     }
 
-    private static async Task<IPAddress[]> ResolveAsync(EventLoop loop, string host, CancellationToken cancellationToken)
+    internal static async Task<IPAddress[]> ResolveAsync(this EventLoop loop, string host, CancellationToken cancellationToken)
     {
         var resolving = new CancellationTokenSource();
         var resolved = loop.WrapFuture(Dns.GetHostAddressesAsync(host, resolving.Token), resolving);

@@ -13,7 +13,7 @@ namespace Asyncio;
 /// is the bytes queued plus the bytes being sent; connection_lost (<c>ConnectionLost</c>)
 /// runs once, closes the resource, and is the only place that does.</para>
 /// </remarks>
-internal abstract class StreamTransport : EventLoop.IReadinessProbe
+internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConnection
 {
     // The receive in flight, so that a virtual clock can see that its completion is on its way.
     private ValueTask<int> _receive;

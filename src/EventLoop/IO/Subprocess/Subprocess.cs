@@ -204,15 +204,19 @@ public sealed class Subprocess : IAsyncDisposable, IDisposable
 
     /// <summary>Kills the process if it still runs, waits for its exit, and closes its pipes; asyncio has no twin (see the class remarks).</summary>
     /// <remarks>Idempotent. Pipes are aborted: output not yet read is dropped.</remarks>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
+        // Refused at the call, before anything is killed: not inside the returned ValueTask.
         Loop.CheckThread(nameof(DisposeAsync));
-        if (_disposed)
-            return;
+        return _disposed ? ValueTask.CompletedTask : DisposeCoreAsync();
+    }
+
+    private async ValueTask DisposeCoreAsync()
+    {
         Kill();
         if (!Loop.IsClosed)
             await WaitCoreAsync(CancellationToken.None);
-        Dispose();
+        Release();
     }
 
     /// <summary>Kills the process if it still runs and closes its pipes, without waiting; asyncio has no twin (see the class remarks).</summary>
@@ -220,6 +224,11 @@ public sealed class Subprocess : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         Loop.CheckThread(nameof(Dispose));
+        Release();
+    }
+
+    private void Release()
+    {
         if (_disposed)
             return;
         _disposed = true;

@@ -1,0 +1,283 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Asyncio;
+
+/// <summary>Connections and servers that drive protocols: asyncio's <c>loop.create_connection()</c>, <c>loop.create_server()</c> and their Unix twins.</summary>
+/// <remarks>
+/// Extension methods, so that <c>loop.CreateConnectionAsync(...)</c> reads as asyncio's
+/// <c>loop.create_connection(...)</c>. Each checks its arguments, the loop and the thread before
+/// any lookup or socket. Errors are the <see cref="SocketException"/> of .NET: asyncio's
+/// <c>ConnectionRefusedError</c> is <see cref="SocketError.ConnectionRefused"/>.
+/// </remarks>
+public static class ProtocolEndpoints
+{
+    /// <summary>Opens a TCP connection driven by the protocol <paramref name="protocolFactory"/> makes: asyncio's <c>await loop.create_connection(protocol_factory, host, port)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.create_connection(protocol_factory, host, port)</c>.</para>
+    /// <para>The host is resolved (an IP literal is used as is) and each address tried in turn;
+    /// when all fail the first error is thrown, and no socket is left open. The protocol is made
+    /// once connected; the call returns after its <see cref="Protocol.ConnectionMade"/> has run.
+    /// The protocol must be a <see cref="Protocol"/> or a <see cref="BufferedProtocol"/>.</para>
+    /// <para>Differs from asyncio: no <c>ssl</c>, <c>local_addr</c>, <c>happy_eyeballs_delay</c>
+    /// or <c>sock</c> arguments.</para>
+    /// </remarks>
+    /// <typeparam name="TProtocol">The protocol's type, returned as is.</typeparam>
+    /// <param name="loop">The loop to run on.</param>
+    /// <param name="protocolFactory">Makes the protocol, once the connection is up.</param>
+    /// <param name="host">The host name or IP literal.</param>
+    /// <param name="port">The TCP port.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    public static Task<(Transport Transport, TProtocol Protocol)> CreateConnectionAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string host, int port, CancellationToken cancellationToken = default)
+        where TProtocol : BaseProtocol
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(protocolFactory);
+        ArgumentNullException.ThrowIfNull(host);
+        CheckPort(port);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(CreateConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(Transport, TProtocol)>(cancellationToken);
+        return CreateConnectionCoreAsync(loop, protocolFactory, host, port, cancellationToken);
+    }
+
+    private static async Task<(Transport Transport, TProtocol Protocol)> CreateConnectionCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string host, int port, CancellationToken cancellationToken)
+        where TProtocol : BaseProtocol
+    {
+        IPAddress[] addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await loop.ResolveAsync(host, cancellationToken);
+        Exception? first = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            loop.OpenTransportCount++;
+            try
+            {
+                await loop.ConnectAsync(socket, new IPEndPoint(address, port), cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                socket.Dispose();
+                loop.OpenTransportCount--;
+                if (exception is OperationCanceledException)
+                    throw;
+                first ??= exception;
+                continue;
+            }
+            loop.OpenTransportCount--; // the transport counts it from here on
+            return await MakeTransportAsync(loop, socket, protocolFactory, cancellationToken);
+        }
+        throw first ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>Opens a Unix domain socket connection driven by a protocol: asyncio's <c>await loop.create_unix_connection(protocol_factory, path)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.create_unix_connection(protocol_factory, path)</c>; otherwise as <see cref="CreateConnectionAsync"/>.</remarks>
+    /// <typeparam name="TProtocol">The protocol's type, returned as is.</typeparam>
+    /// <param name="loop">The loop to run on.</param>
+    /// <param name="protocolFactory">Makes the protocol, once the connection is up.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread: what was opened so far is closed.</param>
+    public static Task<(Transport Transport, TProtocol Protocol)> CreateUnixConnectionAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string path, CancellationToken cancellationToken = default)
+        where TProtocol : BaseProtocol
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(protocolFactory);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(CreateUnixConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(Transport, TProtocol)>(cancellationToken);
+        return CreateUnixConnectionCoreAsync(loop, protocolFactory, path, cancellationToken);
+    }
+
+    private static async Task<(Transport Transport, TProtocol Protocol)> CreateUnixConnectionCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string path, CancellationToken cancellationToken)
+        where TProtocol : BaseProtocol
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        loop.OpenTransportCount++;
+        try
+        {
+            await loop.ConnectAsync(socket, new UnixDomainSocketEndPoint(path), cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            loop.OpenTransportCount--;
+            throw;
+        }
+        loop.OpenTransportCount--;
+        return await MakeTransportAsync(loop, socket, protocolFactory, cancellationToken);
+    }
+
+    /// <summary>asyncio's <c>_create_connection_transport</c>: make the protocol and transport, wait for connection_made.</summary>
+    private static async Task<(Transport Transport, TProtocol Protocol)> MakeTransportAsync<TProtocol>(EventLoop loop, Socket socket, Func<TProtocol> protocolFactory, CancellationToken cancellationToken)
+        where TProtocol : BaseProtocol
+    {
+        TProtocol protocol;
+        try
+        {
+            protocol = protocolFactory();
+            CheckStreamProtocol(protocol);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var transport = new SocketProtocolTransport(loop, socket, protocol);
+        var waiter = loop.CreateFuture<bool>();
+        transport.Start(waiter);
+        using (Internal.TokenCancellation.Register(waiter, cancellationToken))
+        {
+            try
+            {
+                await waiter;
+            }
+            catch
+            {
+                transport.Close();
+                throw;
+            }
+        }
+        return (transport, protocol);
+    }
+
+    private static void CheckStreamProtocol(BaseProtocol? protocol)
+    {
+        if (protocol is not (Protocol or BufferedProtocol))
+            throw new InvalidOperationException($"protocol factory returned {protocol?.GetType().Name ?? "null"}, not a Protocol or a BufferedProtocol");
+    }
+
+    private static void CheckPort(int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+    }
+
+    /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/>; each accepted connection is driven by a new protocol: asyncio's <c>await loop.create_server(protocol_factory, host, port)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, backlog=100)</c>.</para>
+    /// <para>Listening as <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> (null or empty host: every
+    /// interface; port 0: a free one; <c>SO_REUSEADDR</c>), and the same <see cref="Server"/>.
+    /// For each connection the factory is called, then the protocol's <c>ConnectionMade</c> runs
+    /// in the next iteration. A factory that throws is reported to the exception handler and the
+    /// connection closed, as asyncio does.</para>
+    /// </remarks>
+    /// <typeparam name="TProtocol">The protocol's type.</typeparam>
+    /// <param name="loop">The loop to serve on.</param>
+    /// <param name="protocolFactory">Makes one protocol per accepted connection.</param>
+    /// <param name="host">The host name or IP literal to listen on; null or empty: every interface.</param>
+    /// <param name="port">The TCP port; 0: any free port.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread: no socket stays open.</param>
+    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog = 100, CancellationToken cancellationToken = default)
+        where TProtocol : BaseProtocol
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(protocolFactory);
+        CheckPort(port);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(CreateServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, cancellationToken);
+    }
+
+    private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, CancellationToken cancellationToken)
+        where TProtocol : BaseProtocol
+    {
+        IPAddress[] addresses;
+        if (string.IsNullOrEmpty(host))
+            addresses = Socket.OSSupportsIPv6 ? [IPAddress.Any, IPAddress.IPv6Any] : [IPAddress.Any];
+        else if (IPAddress.TryParse(host, out var literal))
+            addresses = [literal];
+        else
+            addresses = await loop.ResolveAsync(host, cancellationToken);
+        // The same listening sockets as StartServerAsync makes (kept beside it rather than shared,
+        // so that the streams' file is left as it is).
+        var sockets = new List<Socket>();
+        try
+        {
+            foreach (var address in addresses.Distinct())
+            {
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                loop.OpenTransportCount++;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                    socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
+                socket.Bind(new IPEndPoint(address, port));
+                socket.Listen(backlog);
+            }
+        }
+        catch
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+                loop.OpenTransportCount--;
+            }
+            throw;
+        }
+        var server = new Server(loop, sockets, (server, client) => Accept(loop, server, client, protocolFactory));
+        server.BeginAccepting();
+        return server;
+    }
+
+    /// <summary>Listens on the Unix domain socket <paramref name="path"/>; each connection is driven by a new protocol: asyncio's <c>await loop.create_unix_server(protocol_factory, path)</c>.</summary>
+    /// <remarks>asyncio: <c>loop.create_unix_server(protocol_factory, path, backlog=100)</c>; the socket file as <c>StartUnixServerAsync</c>.</remarks>
+    /// <typeparam name="TProtocol">The protocol's type.</typeparam>
+    /// <param name="loop">The loop to serve on.</param>
+    /// <param name="protocolFactory">Makes one protocol per accepted connection.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when already cancelled: creating never waits.</param>
+    public static Task<Server> CreateUnixServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string path, int backlog = 100, CancellationToken cancellationToken = default)
+        where TProtocol : BaseProtocol
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(protocolFactory);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(CreateUnixServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        loop.OpenTransportCount++;
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            socket.Listen(backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            loop.OpenTransportCount--;
+            throw;
+        }
+        var server = new Server(loop, [socket], (server, client) => Accept(loop, server, client, protocolFactory));
+        server.BeginAccepting();
+        return Task.FromResult(server);
+    }
+
+    /// <summary>asyncio's <c>_accept_connection2</c>: a protocol and a transport for the accepted socket.</summary>
+    private static IServedConnection? Accept<TProtocol>(EventLoop loop, Server server, Socket client, Func<TProtocol> protocolFactory)
+        where TProtocol : BaseProtocol
+    {
+        BaseProtocol protocol;
+        try
+        {
+            protocol = protocolFactory();
+            CheckStreamProtocol(protocol);
+        }
+        catch (Exception exception)
+        {
+            client.Dispose();
+            loop.CallExceptionHandler(new ExceptionContext("Error on transport creation for incoming connection") { Exception = exception });
+            return null;
+        }
+        var transport = new SocketProtocolTransport(loop, client, protocol) { OnLost = server.Detach };
+        transport.Start(waiter: null);
+        return transport;
+    }
+}

@@ -1,0 +1,520 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Asyncio;
+
+/// <summary>A <see cref="Transport"/> over a connected stream <see cref="Socket"/> (TCP or Unix) driving a protocol: asyncio's <c>_SelectorSocketTransport</c>.</summary>
+/// <remarks>
+/// <para>asyncio's readiness model on .NET: a zero-byte receive in flight stands for the
+/// selector's "readable" (it consumes nothing); once it completes, one non-blocking receive
+/// takes what is there, as <c>_read_ready</c> does. A write tries a non-blocking send at once and
+/// buffers only what the socket did not take, as <c>write()</c> does; a send pump (asyncio's
+/// <c>_write_ready</c>) drains the buffer. Both pumps run outside any task under the loop's
+/// SynchronizationContext, counted as the streams count them, so a virtual-time loop waits for
+/// them instead of reporting a deadlock.</para>
+/// <para>Invariants: at most one receive and one send in flight; the protocol's
+/// <c>connection_lost</c> is scheduled once (<see cref="_connLost"/>), and the socket is closed in
+/// that callback, after the protocol has seen it.</para>
+/// </remarks>
+internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessProbe, IServedConnection
+{
+    // asyncio's max_size for one receive is 256 KiB; a pooled 64 KiB keeps an idle connection at
+    // zero and a busy one at one buffer.
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private static ArrayPool<byte> Buffers => ArrayPool<byte>.Shared;
+
+    private readonly Socket _socket;
+    private readonly Protocol? _plain;
+    private readonly BufferedProtocol? _buffered;
+    private readonly BaseProtocol _protocol;
+    private readonly EndPoint? _peer;
+    private readonly EndPoint? _local;
+    private ValueTask<int> _receive;
+    private bool _pumpRunning;
+    private bool _paused;
+    private bool _readStopped;
+    private bool _closing;
+    private bool _eof;
+    private bool _connLost;
+    private bool _lost;
+    private byte[] _pending = [];
+    private int _pendingCount;
+    private int _inFlight;
+    private bool _sending;
+    private bool _protocolPaused;
+    private int _highWater = 64 * 1024;
+    private int _lowWater = 16 * 1024;
+
+    public SocketProtocolTransport(EventLoop loop, Socket socket, BaseProtocol protocol) : base(loop)
+    {
+        _socket = socket;
+        _protocol = protocol;
+        _plain = protocol as Protocol;
+        _buffered = protocol as BufferedProtocol;
+        // The try-now send and receive of asyncio: a would-block comes back as an error code.
+        socket.Blocking = false;
+        _peer = SafeEndPoint(remote: true);
+        _local = SafeEndPoint(remote: false);
+        loop.OpenTransportCount++;
+    }
+
+    /// <summary>Called once the connection is lost (asyncio's <c>Server._detach</c>).</summary>
+    public Action<SocketProtocolTransport>? OnLost { get; set; }
+
+    /// <summary>asyncio's <c>__init__</c>: connection_made, then start reading, then <paramref name="waiter"/>, each in its own callback, in that order.</summary>
+    public void Start(Future<bool>? waiter)
+    {
+        Loop.CallSoon(static s =>
+        {
+            var self = (SocketProtocolTransport)s!;
+            if (self._plain is not null)
+                self._plain.ConnectionMade(self);
+            else
+                self._buffered!.ConnectionMade(self);
+        }, this);
+        Loop.CallSoon(static s => ((SocketProtocolTransport)s!).StartReading(), this);
+        if (waiter is not null)
+            Loop.CallSoon(static s => { var w = (Future<bool>)s!; if (!w.Done) w.SetResult(true); }, waiter);
+    }
+
+    bool EventLoop.IReadinessProbe.IsReady => _receive.IsCompleted || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
+
+    public override bool IsClosing => _closing;
+
+    public override bool IsReading => !_paused && !_closing;
+
+    public override bool CanWriteEof => true;
+
+    public override object? GetExtraInfo(string name, object? defaultValue = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name switch
+        {
+            "peername" => _peer ?? defaultValue,
+            "sockname" => _local ?? defaultValue,
+            "socket" => _socket,
+            _ => defaultValue,
+        };
+    }
+
+    private EndPoint? SafeEndPoint(bool remote)
+    {
+        try
+        {
+            return remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return null;
+        }
+    }
+
+    // ---- reading -----------------------------------------------------------------------------
+
+    private void StartReading()
+    {
+        // asyncio's _add_reader: nothing when paused or closing (pause_reading in connection_made).
+        if (!IsReading || _readStopped || _pumpRunning)
+            return;
+        Loop.StartDetached(static s => ((SocketProtocolTransport)s).ReadPumpAsync(), this);
+    }
+
+    public override void PauseReading()
+    {
+        Loop.CheckThread(nameof(PauseReading));
+        if (_closing || _paused)
+            return;
+        _paused = true;
+    }
+
+    public override void ResumeReading()
+    {
+        Loop.CheckThread(nameof(ResumeReading));
+        if (_closing || !_paused)
+            return;
+        _paused = false;
+        StartReading();
+    }
+
+    private async Task ReadPumpAsync()
+    {
+        _pumpRunning = true;
+        try
+        {
+            while (IsReading && !_readStopped)
+            {
+                Loop.ProbedWaitStarted(this);
+                try
+                {
+                    // Readable: the zero-byte receive ends when bytes, EOF or an error are there.
+                    _receive = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                    await _receive;
+                }
+                catch (Exception exception)
+                {
+                    if (!_closing)
+                        FatalError(exception, "Fatal read error on socket transport");
+                    return;
+                }
+                finally
+                {
+                    Loop.ProbedWaitEnded(this);
+                    _receive = default;
+                }
+                // Paused or closed while waiting: the bytes stay in the socket for later.
+                if (!IsReading || _readStopped)
+                    return;
+                ReadReady();
+            }
+        }
+        finally
+        {
+            _pumpRunning = false;
+        }
+    }
+
+    /// <summary>asyncio's <c>_read_ready__get_buffer</c> / <c>_read_ready__data_received</c>: one non-blocking receive.</summary>
+    private void ReadReady()
+    {
+        if (_buffered is not null)
+        {
+            ReadReadyBuffered(_buffered);
+            return;
+        }
+        var buffer = Buffers.Rent(ReceiveBufferSize);
+        try
+        {
+            int received = _socket.Receive(buffer, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+                return;
+            if (error != SocketError.Success)
+            {
+                FatalError(new SocketException((int)error), "Fatal read error on socket transport");
+                return;
+            }
+            if (received == 0)
+            {
+                OnEof();
+                return;
+            }
+            try
+            {
+                _plain!.DataReceived(buffer.AsSpan(0, received));
+            }
+            catch (Exception exception)
+            {
+                FatalError(exception, "Fatal error: protocol.data_received() call failed.");
+            }
+        }
+        finally
+        {
+            Buffers.Return(buffer);
+        }
+    }
+
+    private void ReadReadyBuffered(BufferedProtocol protocol)
+    {
+        Memory<byte> buffer;
+        try
+        {
+            buffer = protocol.GetBuffer(-1);
+            if (buffer.IsEmpty)
+                throw new InvalidOperationException("get_buffer() returned an empty buffer");
+        }
+        catch (Exception exception)
+        {
+            FatalError(exception, "Fatal error: protocol.get_buffer() call failed.");
+            return;
+        }
+        int received = _socket.Receive(buffer.Span, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+            return;
+        if (error != SocketError.Success)
+        {
+            FatalError(new SocketException((int)error), "Fatal read error on socket transport");
+            return;
+        }
+        if (received == 0)
+        {
+            OnEof();
+            return;
+        }
+        try
+        {
+            protocol.BufferUpdated(received);
+        }
+        catch (Exception exception)
+        {
+            FatalError(exception, "Fatal error: protocol.buffer_updated() call failed.");
+        }
+    }
+
+    /// <summary>asyncio's <c>_read_ready__on_eof</c>: the protocol decides whether the transport stays open.</summary>
+    private void OnEof()
+    {
+        _readStopped = true;
+        bool keepOpen;
+        try
+        {
+            keepOpen = _plain is not null ? _plain.EofReceived() : _buffered!.EofReceived();
+        }
+        catch (Exception exception)
+        {
+            FatalError(exception, "Fatal error: protocol.eof_received() call failed.");
+            return;
+        }
+        if (!keepOpen)
+            Close();
+    }
+
+    // ---- writing -----------------------------------------------------------------------------
+
+    public override void Write(ReadOnlySpan<byte> data)
+    {
+        Loop.CheckThread(nameof(Write));
+        if (_eof)
+            throw new InvalidOperationException("Cannot call write() after write_eof()");
+        if (data.IsEmpty || _connLost)
+            return; // asyncio: writes after the connection is lost are dropped
+        if (_pendingCount == 0 && !_sending)
+        {
+            // asyncio's write(): try the socket now, buffer only the rest.
+            int sent = _socket.Send(data, SocketFlags.None, out var error);
+            if (error == SocketError.Success)
+            {
+                data = data[sent..];
+                if (data.IsEmpty)
+                    return;
+            }
+            else if (error != SocketError.WouldBlock)
+            {
+                FatalError(new SocketException((int)error), "Fatal write error on socket transport");
+                return;
+            }
+        }
+        if (_pendingCount + data.Length > _pending.Length)
+        {
+            var grown = Buffers.Rent(Math.Max(_pendingCount + data.Length, Math.Max(_pending.Length * 2, 4096)));
+            Buffer.BlockCopy(_pending, 0, grown, 0, _pendingCount);
+            ReturnBuffer(_pending);
+            _pending = grown;
+        }
+        data.CopyTo(_pending.AsSpan(_pendingCount));
+        _pendingCount += data.Length;
+        if (!_sending)
+        {
+            _sending = true;
+            Loop.StartDetached(static s => ((SocketProtocolTransport)s).SendPumpAsync(), this);
+        }
+        MaybePauseProtocol();
+    }
+
+    private static void ReturnBuffer(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+            Buffers.Return(buffer);
+    }
+
+    /// <summary>asyncio's <c>_write_ready</c>, as a pump: send what is buffered, then close or shut down if asked.</summary>
+    private async Task SendPumpAsync()
+    {
+        try
+        {
+            while (_pendingCount > 0 && !_connLost)
+            {
+                // Swap: Write appends to a fresh buffer while this one is sent.
+                var chunk = _pending;
+                int count = _pendingCount;
+                _pending = [];
+                _pendingCount = 0;
+                _inFlight = count;
+                Loop.RealWorkStarted(); // a send ends by itself: virtual time waits for it, as the streams' does
+                try
+                {
+                    var remaining = chunk.AsMemory(0, count);
+                    while (!remaining.IsEmpty)
+                    {
+                        int sent = await _socket.SendAsync(remaining, SocketFlags.None);
+                        remaining = remaining[sent..];
+                        _inFlight = remaining.Length;
+                    }
+                }
+                finally
+                {
+                    Loop.RealWorkEnded();
+                    _inFlight = 0;
+                    ReturnBuffer(chunk);
+                }
+                MaybeResumeProtocol(); // may write more: the loop goes on
+            }
+        }
+        catch (Exception exception)
+        {
+            _sending = false;
+            if (!_connLost)
+                FatalError(exception, "Fatal write error on socket transport");
+            return;
+        }
+        _sending = false;
+        if (_connLost)
+            return;
+        if (_closing)
+        {
+            _connLost = true;
+            CallConnectionLost(null);
+        }
+        else if (_eof)
+        {
+            ShutdownSend();
+        }
+    }
+
+    public override void WriteEof()
+    {
+        Loop.CheckThread(nameof(WriteEof));
+        if (_closing || _eof)
+            return;
+        _eof = true;
+        if (_pendingCount == 0 && !_sending)
+            ShutdownSend();
+    }
+
+    private void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException exception)
+        {
+            FatalError(exception, "Fatal write error on socket transport");
+        }
+    }
+
+    public override int GetWriteBufferSize() => _pendingCount + _inFlight;
+
+    public override (int Low, int High) GetWriteBufferLimits() => (_lowWater, _highWater);
+
+    public override void SetWriteBufferLimits(int? high = null, int? low = null)
+    {
+        Loop.CheckThread(nameof(SetWriteBufferLimits));
+        (_highWater, _lowWater) = WriteBufferLimits.Compute(high, low);
+        MaybePauseProtocol();
+    }
+
+    private void MaybePauseProtocol()
+    {
+        if (GetWriteBufferSize() <= _highWater || _protocolPaused)
+            return;
+        _protocolPaused = true;
+        try
+        {
+            _protocol.PauseWriting();
+        }
+        catch (Exception exception)
+        {
+            Loop.CallExceptionHandler(new ExceptionContext("protocol.pause_writing() failed") { Exception = exception });
+        }
+    }
+
+    private void MaybeResumeProtocol()
+    {
+        if (!_protocolPaused || GetWriteBufferSize() > _lowWater)
+            return;
+        _protocolPaused = false;
+        try
+        {
+            _protocol.ResumeWriting();
+        }
+        catch (Exception exception)
+        {
+            Loop.CallExceptionHandler(new ExceptionContext("protocol.resume_writing() failed") { Exception = exception });
+        }
+    }
+
+    // ---- closing -----------------------------------------------------------------------------
+
+    public override void Close()
+    {
+        Loop.CheckThread(nameof(Close));
+        if (_closing)
+            return;
+        _closing = true;
+        if (_pendingCount == 0 && !_sending)
+        {
+            _connLost = true;
+            Loop.CallSoon(static s => ((SocketProtocolTransport)s!).CallConnectionLost(null), this);
+        }
+    }
+
+    public override void Abort()
+    {
+        Loop.CheckThread(nameof(Abort));
+        ForceClose(null);
+    }
+
+    /// <summary>asyncio's <c>_fatal_error</c>: an OS error is the peer's doing and is not reported; anything else goes to the exception handler. Then <c>_force_close</c>.</summary>
+    private void FatalError(Exception exception, string message)
+    {
+        if (exception is not (SocketException or IOException or ObjectDisposedException))
+        {
+            Loop.CallExceptionHandler(new ExceptionContext(message) { Exception = exception });
+        }
+        ForceClose(exception);
+    }
+
+    /// <summary>asyncio's <c>_force_close</c>: drop the buffer, stop reading, connection_lost in the next iteration.</summary>
+    private void ForceClose(Exception? exception)
+    {
+        if (_connLost)
+            return;
+        _pendingCount = 0;
+        _closing = true;
+        _connLost = true;
+        Loop.CallSoon(static s => { var (self, e) = ((SocketProtocolTransport, Exception?))s!; self.CallConnectionLost(e); }, (object)(this, exception));
+    }
+
+    /// <summary>asyncio's <c>_call_connection_lost</c>: the protocol hears of it, then the socket closes.</summary>
+    private void CallConnectionLost(Exception? exception)
+    {
+        if (_lost)
+            return;
+        _lost = true;
+        try
+        {
+            _protocol.ConnectionLost(exception);
+        }
+        finally
+        {
+            CloseSocket();
+            Loop.OpenTransportCount--;
+            OnLost?.Invoke(this);
+        }
+    }
+
+    private void CloseSocket()
+    {
+        try
+        {
+            // .NET closes a socket with a receive pending abortively (RST) unless it is shut
+            // down first; asyncio's sock.close() is a FIN.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Not connected any more: nothing to shut down.
+        }
+        _socket.Dispose();
+        ReturnBuffer(_pending);
+        _pending = [];
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;_SelectorSocketTransport fd=.. read=polling write=&lt;idle, bufsize=0&gt;&gt;</c>, without the fd.</summary>
+    public override string ToString()
+    {
+        string state = _lost ? " closed" : _closing ? " closing" : "";
+        return $"<Transport{state} read={(IsReading ? "polling" : "idle")} write=<{(_sending ? "polling" : "idle")}, bufsize={GetWriteBufferSize()}>>";
+    }
+}
