@@ -1,4 +1,4 @@
-// Issue 6's workloads on Node's event loop, one JSON line per workload.
+// The performance targets' workloads (W1 to W5) on Node's event loop, one JSON line per workload.
 //
 //     node bench_node.js [--scale 1] [--only w1_chain,...] [--runtime NAME]
 //

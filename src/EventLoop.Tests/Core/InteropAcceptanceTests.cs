@@ -4,7 +4,7 @@ namespace Asyncio.Tests.Core;
 public class InteropAcceptanceTests
 {
     [Fact]
-    public void AcceptanceProgram_PrintsTheIssuesLines()
+    public void AcceptanceProgram_PrintsTheLinesItPromises()
     {
         // The program's own text, with one local named Console so that what it prints is captured
         // without touching the process-wide Console (other test classes run in parallel).
