@@ -1,65 +1,89 @@
 #!/usr/bin/env bash
 # Echo-server benchmark: the same echo server in C# (this library), asyncio, uvloop and Node,
-# driven by one load generator (client/), N concurrent clients on 127.0.0.1 exchanging 1 KiB,
-# 10 KiB and 100 KiB messages, a fixed count each. Prints one markdown table of requests/second.
+# driven by one load generator (client/): CLIENTS concurrent clients on 127.0.0.1 (10 and 100 by
+# default), each sending a message and reading its whole echo back before the next, a fixed count
+# in all: TCP streams with 1 KiB, 10 KiB and 100 KiB messages, and UDP datagrams of 1 KiB.
+# Prints one markdown table: requests/second and the median and 99th-percentile latency per request.
 # Traffic stays on 127.0.0.1; every server and client run is bounded by `timeout`.
-# usage: benchmarks/echo/run.sh [CLIENTS]   (environment: PY312=command for CPython 3.12)
+# usage: benchmarks/echo/run.sh [CLIENTS...]   (environment: PY312=command for CPython 3.12,
+#        SCALE=fraction of the default request counts, e.g. 0.2 for a quick look)
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
-CLIENTS=${1:-10}
+CLIENT_COUNTS=("$@")
+[ ${#CLIENT_COUNTS[@]} -eq 0 ] && CLIENT_COUNTS=(10 100)
 PORT_BASE=${PORT_BASE:-25100}
+SCALE=${SCALE:-1}
 SIZES=(1024 10240 102400)
-declare -A TOTAL=([1024]=100000 [10240]=40000 [102400]=8000)
+declare -A TOTAL=([1024]=30000 [10240]=15000 [102400]=3000 [udp]=30000)
+for k in "${!TOTAL[@]}"; do TOTAL[$k]=$(python3 -c "print(max(200, int(${TOTAL[$k]} * $SCALE)))"); done
 LIMIT=120   # seconds, per client run
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build -c Release -v q --nologo client/EchoClient.csproj >/dev/null || { echo "client build failed"; exit 1; }
 dotnet build -c Release -v q --nologo "$ROOT/examples/EchoServer/EchoServer.csproj" >/dev/null || { echo "server build failed"; exit 1; }
+dotnet build -c Release -v q --nologo udp_server/UdpEchoServer.csproj >/dev/null || { echo "UDP server build failed"; exit 1; }
 CLIENT="dotnet client/bin/Release/net10.0/EchoClient.dll"
-CSHARP="dotnet $ROOT/examples/EchoServer/bin/Release/net10.0/ExampleEchoServer.dll --serve"
 PY312=${PY312:-"env PYENV_VERSION=3.12.1 python3"}
 
-servers=()
-commands=()
-servers+=("C# EventLoop (.NET $(dotnet --version))"); commands+=("$CSHARP")
+# Each server: its name, its TCP command and its UDP command (the port is appended); MISSING when absent.
+names=(); tcp=(); udp=()
+names+=("C# EventLoop (.NET $(dotnet --version))")
+tcp+=("dotnet $ROOT/examples/EchoServer/bin/Release/net10.0/ExampleEchoServer.dll --serve")
+udp+=("dotnet udp_server/bin/Release/net10.0/UdpEchoServer.dll")
 if $PY312 -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
-  servers+=("asyncio (CPython $($PY312 -c 'import platform; print(platform.python_version())'))"); commands+=("$PY312 server_asyncio.py")
+  names+=("asyncio (CPython $($PY312 -c 'import platform; print(platform.python_version())'))")
+  tcp+=("$PY312 server_asyncio.py"); udp+=("$PY312 server_udp.py")
 else
-  servers+=("asyncio (CPython 3.12)"); commands+=("MISSING")
+  names+=("asyncio (CPython 3.12)"); tcp+=(MISSING); udp+=(MISSING)
 fi
-servers+=("asyncio (Debian CPython $(/usr/bin/python3 -c 'import platform; print(platform.python_version())'))"); commands+=("/usr/bin/python3 server_asyncio.py")
+names+=("asyncio (Debian CPython $(/usr/bin/python3 -c 'import platform; print(platform.python_version())'))")
+tcp+=("/usr/bin/python3 server_asyncio.py"); udp+=("/usr/bin/python3 server_udp.py")
 if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
-  servers+=("uvloop $(/usr/bin/python3 -c 'import uvloop; print(uvloop.__version__)') (Debian CPython)"); commands+=("UVLOOP")
+  names+=("uvloop $(/usr/bin/python3 -c 'import uvloop; print(uvloop.__version__)') (Debian CPython)")
+  tcp+=("UVLOOP server_asyncio.py"); udp+=("UVLOOP server_udp.py")
 else
-  servers+=("uvloop (python3-uvloop)"); commands+=("MISSING")
+  names+=("uvloop (python3-uvloop)"); tcp+=(MISSING); udp+=(MISSING)
 fi
 if command -v node >/dev/null; then
-  servers+=("Node $(node --version) net"); commands+=("node server_node.js")
+  names+=("Node $(node --version)"); tcp+=("node server_node.js"); udp+=("node server_udp_node.js")
 else
-  servers+=("Node net"); commands+=("MISSING")
+  names+=("Node"); tcp+=(MISSING); udp+=(MISSING)
 fi
 
-echo "| server | 1 KiB req/s | 10 KiB req/s | 100 KiB req/s |"
-echo "| --- | ---: | ---: | ---: |"
-for i in "${!servers[@]}"; do
-  name=${servers[$i]}; cmd=${commands[$i]}
-  if [ "$cmd" = MISSING ]; then
-    echo "| $name | missing | missing | missing |"
-    continue
-  fi
-  port=$((PORT_BASE + i))
-  if [ "$cmd" = UVLOOP ]; then
-    timeout 600 /usr/bin/python3 server_asyncio.py "$port" --uvloop >/dev/null 2>&1 &
+# start_server COMMAND PORT: starts it in the background, bounded; sets server_pid.
+start_server() {
+  local cmd=$1 port=$2
+  if [[ $cmd == UVLOOP* ]]; then
+    timeout 900 /usr/bin/python3 "${cmd#UVLOOP }" "$port" --uvloop >/dev/null 2>&1 &
   else
-    timeout 600 $cmd "$port" >/dev/null 2>&1 &
+    timeout 900 $cmd "$port" >/dev/null 2>&1 &
   fi
   server_pid=$!
-  row="| $name |"
-  for size in "${SIZES[@]}"; do
-    rps=$(timeout $((LIMIT + 30)) $CLIENT "$port" "$CLIENTS" "$size" "${TOTAL[$size]}" "$LIMIT" 2>/dev/null) || rps="failed"
-    row="$row $rps |"
+}
+
+echo "| server | transport | clients | size | req/s | p50 ms | p99 ms |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+for i in "${!names[@]}"; do
+  name=${names[$i]}
+  for kind in tcp udp; do
+    if [ $kind = tcp ]; then cmd=${tcp[$i]}; sizes=("${SIZES[@]}"); else cmd=${udp[$i]}; sizes=(1024); fi
+    if [ "$cmd" = MISSING ]; then
+      echo "| $name | $kind | | | missing | | |"
+      continue
+    fi
+    port=$((PORT_BASE + 2 * i)); [ $kind = udp ] && port=$((port + 1))
+    start_server "$cmd" "$port"
+    for clients in "${CLIENT_COUNTS[@]}"; do
+      for size in "${sizes[@]}"; do
+        if [ $kind = tcp ]; then total=${TOTAL[$size]}; mode=""; else total=${TOTAL[udp]}; mode=udp; fi
+        out=$(timeout $((LIMIT + 30)) $CLIENT "$port" "$clients" "$size" "$total" "$LIMIT" $mode 2>/dev/null) || out="failed"
+        read -r rps p50 p99 lost <<<"$out"
+        note=""
+        [ -n "${lost:-}" ] && [ "$lost" != 0 ] && note=" ($lost lost)"
+        echo "| $name | $kind | $clients | $((size / 1024)) KiB | $rps$note | ${p50:-} | ${p99:-} |"
+      done
+    done
+    kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
   done
-  kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
-  echo "$row"
 done
