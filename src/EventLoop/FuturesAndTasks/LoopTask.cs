@@ -280,7 +280,7 @@ public class LoopTask : Future
     }
 
     /// <summary>The number of pending cancellation requests: asyncio's <c>task.cancelling()</c>.</summary>
-    public int Cancelling() => _cancelRequests;
+    public int Cancelling => _cancelRequests;
 
     /// <summary>Withdraws one cancellation request; returns how many remain.</summary>
     /// <remarks>

@@ -187,13 +187,13 @@ public class ProtocolTransportTests : LoopTest
 
         public override void PauseWriting()
         {
-            SizeAtPause = Transport!.GetWriteBufferSize();
+            SizeAtPause = Transport!.WriteBufferSize;
             log.Add("pause");
         }
 
         public override void ResumeWriting()
         {
-            SizeAtResume = Transport!.GetWriteBufferSize();
+            SizeAtResume = Transport!.WriteBufferSize;
             log.Add("resume");
             Resumed!.SetResult(true);
         }

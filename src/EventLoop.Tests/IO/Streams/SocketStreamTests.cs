@@ -373,7 +373,7 @@ public class SocketStreamTests : LoopTest
             }, "127.0.0.1", 0);
             var (reader, writer) = await loop.OpenConnectionAsync("127.0.0.1", PortOf(server));
             writer.Write(B("half"));
-            Assert.True(writer.CanWriteEof());
+            Assert.True(writer.CanWriteEof);
             writer.WriteEof();
             Assert.Throws<InvalidOperationException>(() => writer.Write(B("more")));
             var got = S(await reader.ReadAsync());

@@ -108,7 +108,7 @@ public class WrapStreamTests : LoopTest
         var (message, closing) = loop.RunUntilComplete(async () =>
         {
             var (_, writer) = loop.WrapStream(stream);
-            Assert.False(writer.CanWriteEof());
+            Assert.False(writer.CanWriteEof);
             var error = Assert.Throws<NotSupportedException>(writer.WriteEof);
             var closing = writer.IsClosing;
             writer.Close();

@@ -50,7 +50,7 @@ public class TlsStreamTests : LoopTest
             var tls = (SslStream)writer.GetExtraInfo("ssl_object")!;
             // Before the close, which disposes the SslStream.
             var authenticated = tls.IsAuthenticated && tls.RemoteCertificate!.GetCertHashString() == TestCertificates.Localhost.GetCertHashString();
-            var canWriteEof = writer.CanWriteEof();
+            var canWriteEof = writer.CanWriteEof;
             writer.Close();
             await writer.WaitClosedAsync();
             server.Close();
@@ -156,9 +156,9 @@ public class TlsStreamTests : LoopTest
             var (reader, writer) = await l.OpenConnectionAsync("127.0.0.1", PortOf(server));
             writer.Write(B("STARTTLS\n"));
             log.Add("client: " + S(await reader.ReadLineAsync()).TrimEnd());
-            log.Add($"client: before tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof()}");
+            log.Add($"client: before tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof}");
             await writer.StartTlsAsync(TestCertificates.Client());
-            log.Add($"client: after tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof()}");
+            log.Add($"client: after tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof}");
             writer.Write(B("secret\n"));
             log.Add("client: echo " + S(await reader.ReadLineAsync()).TrimEnd());
             var error = Assert.Throws<NotSupportedException>(writer.WriteEof);

@@ -119,7 +119,7 @@ public class ForeignThreadApiTests : LoopTest
         /// <summary>Everything a refused call must leave as it was.</summary>
         public string Snapshot() => string.Join("\n",
             $"pending {Pending.State} callbacks={Pending.CallbackCount}",
-            $"sleeper {Sleeper.State} cancelling={Sleeper.Cancelling()} name={Sleeper.Name} plain {PlainTask.State} {PlainTask.Cancelling()} {PlainTask.Name}",
+            $"sleeper {Sleeper.State} cancelling={Sleeper.Cancelling} name={Sleeper.Name} plain {PlainTask.State} {PlainTask.Cancelling} {PlainTask.Name}",
             $"handle {Handle.Cancelled} timer {Timer.Cancelled}",
             $"queue {Queue} {Queue.GetterCount} {Queue.UnfinishedTasks}; lifo {Lifo}; priority {Priority}",
             $"lock {Lock}; event {Event}; sem {Semaphore}; bounded {Bounded}; cond {Condition} {Condition.WaiterCount}; barrier {Barrier}",

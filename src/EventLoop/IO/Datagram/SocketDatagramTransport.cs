@@ -225,7 +225,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         }
     }
 
-    public override int GetWriteBufferSize() => _bufferSize;
+    public override int WriteBufferSize => _bufferSize;
 
     private void MaybePauseProtocol()
     {
