@@ -61,7 +61,7 @@ public class TlsStreamTests : LoopTest
         Assert.True(authenticated);
         Assert.False(canWriteEof);
         Assert.Equal(0.0, time);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class TlsStreamTests : LoopTest
         }));
         Assert.Contains("RemoteCertificateValidationCallback", error.Message);
         Assert.Equal("after\n", echoed);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class TlsStreamTests : LoopTest
         Assert.Equal("SSL handshake is taking longer than 60.0 seconds: aborting the connection", error.Message);
         Assert.Equal(60.0, time);
         Assert.True(serverSawEof);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public class TlsStreamTests : LoopTest
         Assert.Empty(rest);
         Assert.Equal(2.5, time);
         Assert.False(handlerRan);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public class TlsStreamTests : LoopTest
         ], log);
         Assert.Equal(["STARTTLS then tls=True"], serverLog);
         Assert.Equal(0.0, time);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public class TlsStreamTests : LoopTest
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = loop.OpenConnectionAsync("127.0.0.1", 70000, TestCertificates.Client()); });
         loop.Close();
         Assert.Throws<InvalidOperationException>(() => { _ = loop.OpenConnectionAsync("127.0.0.1", 1, TestCertificates.Client()); });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -206,6 +206,6 @@ public class TlsStreamTests : LoopTest
         var error = Assert.Throws<InvalidOperationException>(() => { _ = writer.StartTlsAsync(TestCertificates.Client()); });
         Assert.Equal("transport DuplexStreamTransport is not supported by start_tls()", error.Message);
         writer.Abort();
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

@@ -57,7 +57,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         socket.Blocking = false;
         _peer = SafeEndPoint(remote: true);
         _local = SafeEndPoint(remote: false);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
     }
 
     /// <summary>Called once the connection is lost (asyncio's <c>Server._detach</c>).</summary>
@@ -489,7 +489,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         finally
         {
             CloseSocket();
-            Loop.OpenTransportCount--;
+            Loop._openTransportCount--;
             OnLost?.Invoke(this);
         }
     }
