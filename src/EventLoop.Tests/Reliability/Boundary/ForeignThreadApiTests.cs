@@ -21,8 +21,8 @@ public class ForeignThreadApiTests : LoopTest
     private static readonly HashSet<string> ThreadSafe =
     [
         // Queries: a snapshot, no state written (see the remarks of Future).
-        "Future.Result", "Future.Exception", "Future.GetAwaiter", "LoopTask.Result", "LoopTask.GetAwaiter", "LoopTask.Cancelling", "LoopTask.GetCoro",
-        "LoopStreamReader.Exception", "LoopStreamWriter.CanWriteEof", "LoopStreamWriter.GetWriteBufferLimits",
+        "Future.Result", "Future.Exception", "Future.GetAwaiter", "LoopTask.Result", "LoopTask.GetAwaiter", "LoopTask.GetCoro",
+        "LoopStreamWriter.GetWriteBufferLimits",
         "EventLoop.Time",
         // Handle.Cancel of a CallSoon/CallSoonThreadsafe handle (TimerHandle.Cancel is checked).
         "Handle.Cancel",
