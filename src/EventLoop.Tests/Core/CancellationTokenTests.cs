@@ -24,7 +24,7 @@ public class CancellationTokenTests : LoopTest
             queue.PutNowait(7);
             await loop.Sleep(1);
             log.Add("queued " + queue.Count);
-            log.Add("task cancelling " + loop.CurrentTask!.Cancelling());
+            log.Add("task cancelling " + loop.CurrentTask!.Cancelling);
         });
         Assert.Equal(["cancelled at 1.5 token True", "queued 1", "task cancelling 0"], log);
     }

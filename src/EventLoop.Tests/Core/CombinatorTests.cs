@@ -265,7 +265,7 @@ public class CombinatorTests : LoopTest
                     {
                         await loop.Timeout(1, async inner => { await loop.Sleep(10); });
                     }
-                    catch (TimeoutException) { log.Add($"inner timed out at {loop.Time()}, outer expired: {outer.Expired()}"); }
+                    catch (TimeoutException) { log.Add($"inner timed out at {loop.Time()}, outer expired: {outer.Expired}"); }
                     await loop.Sleep(10);
                 });
             }
@@ -281,7 +281,7 @@ public class CombinatorTests : LoopTest
         var e = Assert.Throws<TimeoutException>(() => loop.RunUntilComplete(() => loop.Timeout(1, async scope =>
         {
             scope.Reschedule(loop.Time() + 3);
-            Assert.Equal(3.0, scope.When());
+            Assert.Equal(3.0, scope.When);
             await loop.Sleep(10);
         })));
         Assert.Equal(3.0, loop.Time());

@@ -65,7 +65,7 @@ public class LoopTaskTests : LoopTest
         loop.CallLater(1, () => task.Cancel());
         Assert.Equal("ignored", loop.RunUntilComplete(task));
         Assert.False(task.Cancelled);
-        Assert.Equal(1, task.Cancelling());
+        Assert.Equal(1, task.Cancelling);
         Assert.False(task.Cancel());
         Assert.Equal(1.0, loop.Time());
     }
@@ -149,10 +149,10 @@ public class LoopTaskTests : LoopTest
                 catch (CancelledError) { }
             }
         });
-        Assert.Equal(0, task.Cancelling());
+        Assert.Equal(0, task.Cancelling);
         task.Cancel();
         task.Cancel();
-        Assert.Equal(2, task.Cancelling());
+        Assert.Equal(2, task.Cancelling);
         Assert.Equal(1, task.Uncancel());
         Assert.Equal(0, task.Uncancel());
         Assert.Equal(0, task.Uncancel());

@@ -20,7 +20,7 @@ public class TimeSpanTests : LoopTest
             }
             int value = await loop.Timeout(TimeSpan.FromSeconds(1), async scope =>
             {
-                log.Add("deadline " + scope.When());
+                log.Add("deadline " + scope.When);
                 await loop.Sleep(0.5);
                 return 4;
             });
@@ -36,7 +36,7 @@ public class TimeSpanTests : LoopTest
         double? when = -1;
         loop.RunUntilComplete(() => loop.Timeout(System.Threading.Timeout.InfiniteTimeSpan, async scope =>
         {
-            when = scope.When();
+            when = scope.When;
             await loop.Sleep(100);
         }));
         Assert.Null(when);

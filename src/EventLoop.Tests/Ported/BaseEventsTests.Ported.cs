@@ -77,7 +77,7 @@ public class PortedBaseEventsTests : LoopTest
     public void CallSoon_Null_Throws()
     {
         // differs from asyncio: a non-callable is a TypeError in debug mode; the C# types allow only
-        // a null, which is refused always (DESIGN: a null callback is an ArgumentNullException).
+        // a null, which is refused always (docs/design.md, "Faults, bad input and resources": a null callback is an ArgumentNullException).
         var loop = NewLoop();
         Assert.Throws<ArgumentNullException>(() => loop.CallSoon(null!));
         Assert.Equal(0, loop.ReadyCount);
@@ -96,7 +96,7 @@ public class PortedBaseEventsTests : LoopTest
         Assert.Equal(1, loop.TimerCount);
         Assert.Equal(0, loop.ReadyCount);
         // differs from asyncio: "delay must not be None" cannot be written in C#; the invalid
-        // double is NaN (DESIGN: a NaN delay is an ArgumentOutOfRangeException).
+        // double is NaN (docs/design.md, "Faults, bad input and resources": a NaN delay is an ArgumentOutOfRangeException).
         Assert.Throws<ArgumentOutOfRangeException>(() => loop.CallLater(double.NaN, () => { }));
         Assert.Equal(1, loop.TimerCount);
         h.Cancel();

@@ -151,7 +151,7 @@ public class PortedEagerTaskFactoryTests : LoopTest
             var t = loop.CreateTask(Coro());
             Assert.True(started);
             Assert.True(t.Cancel("cancellation message"));
-            Assert.True(t.Cancelling() > 0);
+            Assert.True(t.Cancelling > 0);
             await t;
         }));
         Assert.Equal("cancellation message", error.CancelMessage);

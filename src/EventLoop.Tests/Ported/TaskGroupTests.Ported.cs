@@ -1027,7 +1027,7 @@ public class PortedTaskGroupTests : LoopTest
             }
             catch (AggregateException err) when (err.InnerExceptions.All(e => e is CustomException))
             {
-                Assert.Equal(0, task.Cancelling());
+                Assert.Equal(0, task.Cancelling);
                 Assert.Equal(2, err.InnerExceptions.Count);
                 return;
             }

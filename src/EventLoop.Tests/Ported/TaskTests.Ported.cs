@@ -148,11 +148,11 @@ public class PortedTaskTests : LoopTest
         var loop = NewLoop();
         var t = loop.CreateTask(async () => await loop.Sleep(10));
 
-        Assert.Equal(0, t.Cancelling());
+        Assert.Equal(0, t.Cancelling);
         Assert.True(t.Cancel());
-        Assert.Equal(1, t.Cancelling());
+        Assert.Equal(1, t.Cancelling);
         Assert.True(t.Cancel()); // 3.12 no longer refuses a second request
-        Assert.Equal(2, t.Cancelling());
+        Assert.Equal(2, t.Cancelling);
 
         Assert.Throws<CancelledError>(() => loop.RunUntilComplete(t));
         Assert.Equal(0.0, loop.Time());
@@ -181,18 +181,18 @@ public class PortedTaskTests : LoopTest
 
         // Cancel the first sleep.
         Assert.True(t.Cancel());
-        Assert.Equal(1, t.Cancelling());
+        Assert.Equal(1, t.Cancelling);
         Assert.False(t.Cancelled);
         loop.RunUntilComplete(async () => await loop.Sleep(0.01));
         Assert.Equal(0.02, loop.Time());
 
         // After Uncancel().
-        Assert.Equal(0, t.Cancelling());
+        Assert.Equal(0, t.Cancelling);
         Assert.False(t.Cancelled);
 
         // Cancel the second sleep.
         Assert.True(t.Cancel());
-        Assert.Equal(1, t.Cancelling());
+        Assert.Equal(1, t.Cancelling);
         Assert.False(t.Cancelled);
         Assert.Throws<CancelledError>(() => loop.RunUntilComplete(t));
         Assert.True(t.Cancelled);
@@ -243,12 +243,12 @@ public class PortedTaskTests : LoopTest
 
         var t1 = loop.CreateTask(() => MakeRequestWithTimeout(sleep: 10.0, timeout: 0.1));
         Assert.Equal((true, false, true), loop.RunUntilComplete(t1));
-        Assert.Equal(0, t1.Cancelling());
+        Assert.Equal(0, t1.Cancelling);
         Assert.Equal(0.1, loop.Time());
 
         var t2 = loop.CreateTask(() => MakeRequestWithTimeout(sleep: 0, timeout: 10.0));
         Assert.Equal((false, true, true), loop.RunUntilComplete(t2));
-        Assert.Equal(0, t2.Cancelling());
+        Assert.Equal(0, t2.Cancelling);
         Assert.Equal(0.1, loop.Time());
     }
 

@@ -27,7 +27,7 @@ public class PortedTimeoutTests : LoopTest
                 cm = scope;
                 await loop.Sleep(10);
             }));
-            Assert.True(cm.Expired());
+            Assert.True(cm.Expired);
             Assert.Equal(0.01, loop.Time());
         });
     }
@@ -51,8 +51,8 @@ public class PortedTimeoutTests : LoopTest
                     await loop.Sleep(10);
                 });
             });
-            Assert.True(cm.Expired());
-            Assert.Equal(deadline, cm.When());
+            Assert.True(cm.Expired);
+            Assert.Equal(deadline, cm.When);
             Assert.Equal(0.01, loop.Time());
         });
     }
@@ -90,8 +90,8 @@ public class PortedTimeoutTests : LoopTest
                 });
             });
             Assert.True(cancelled);
-            Assert.True(cm1.Expired());
-            Assert.True(cm2.Expired());
+            Assert.True(cm1.Expired);
+            Assert.True(cm2.Expired);
         });
     }
 
@@ -136,9 +136,9 @@ public class PortedTimeoutTests : LoopTest
             });
             double t1 = loop.Time();
 
-            Assert.False(cm.Expired());
-            Assert.True(cm.When() > t1);
-            Assert.Equal(10.0, cm.When());
+            Assert.False(cm.Expired);
+            Assert.True(cm.When > t1);
+            Assert.Equal(10.0, cm.When);
             Assert.Equal(0.01, t1);
         });
     }
@@ -158,8 +158,8 @@ public class PortedTimeoutTests : LoopTest
                 await loop.Sleep(0.01);
             });
 
-            Assert.False(cm.Expired());
-            Assert.Null(cm.When());
+            Assert.False(cm.Expired);
+            Assert.Null(cm.When);
         });
     }
 
@@ -178,8 +178,8 @@ public class PortedTimeoutTests : LoopTest
                 await loop.Sleep(0.01);
             });
 
-            Assert.False(cm.Expired());
-            Assert.Null(cm.When());
+            Assert.False(cm.Expired);
+            Assert.Null(cm.When);
         });
     }
 
@@ -199,8 +199,8 @@ public class PortedTimeoutTests : LoopTest
                 await loop.Sleep(10);
             }));
             double t1 = loop.Time();
-            Assert.True(cm.Expired());
-            Assert.True(t0 <= cm.When() && cm.When() <= t1);
+            Assert.True(cm.Expired);
+            Assert.True(t0 <= cm.When && cm.When <= t1);
             Assert.Equal(0.0, t1);
         });
     }
@@ -221,8 +221,8 @@ public class PortedTimeoutTests : LoopTest
                 await loop.Sleep(0);
             }));
             double t1 = loop.Time();
-            Assert.True(cm.Expired());
-            Assert.True(t0 <= cm.When() && cm.When() <= t1);
+            Assert.True(cm.Expired);
+            Assert.True(t0 <= cm.When && cm.When <= t1);
         });
     }
 
@@ -242,9 +242,9 @@ public class PortedTimeoutTests : LoopTest
                 await loop.Sleep(0);
             }));
             double t1 = loop.Time();
-            Assert.True(cm.Expired());
-            Assert.True(t0 >= cm.When() && cm.When() <= t1);
-            Assert.Equal(-11.0, cm.When());
+            Assert.True(cm.Expired);
+            Assert.True(t0 >= cm.When && cm.When <= t1);
+            Assert.Equal(-11.0, cm.When);
         });
     }
 
@@ -263,7 +263,7 @@ public class PortedTimeoutTests : LoopTest
                 await Task.CompletedTask;
                 throw new KeyNotFoundException();
             }));
-            Assert.False(cm.Expired());
+            Assert.False(cm.Expired);
         });
     }
 
@@ -307,7 +307,7 @@ public class PortedTimeoutTests : LoopTest
                 loop.CurrentTask!.Cancel();
                 await loop.Sleep(10);
             }));
-            Assert.False(cm.Expired());
+            Assert.False(cm.Expired);
             Assert.Equal(0.0, loop.Time());
         });
     }
@@ -357,16 +357,16 @@ public class PortedTimeoutTests : LoopTest
             var task = loop.CreateTask(F);
             var cm = await fut;
 
-            Assert.Equal(deadline1, cm.When());
+            Assert.Equal(deadline1, cm.When);
             cm.Reschedule(deadline2);
-            Assert.Equal(deadline2, cm.When());
+            Assert.Equal(deadline2, cm.When);
             cm.Reschedule(null);
-            Assert.Null(cm.When());
+            Assert.Null(cm.When);
 
             task.Cancel();
 
             await Raises<CancelledError>(async () => await task);
-            Assert.False(cm.Expired());
+            Assert.False(cm.Expired);
             Assert.Equal(0.0, loop.Time());
         });
     }

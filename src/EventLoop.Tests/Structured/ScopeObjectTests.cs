@@ -35,14 +35,14 @@ public class ScopeObjectTests : LoopTest
                 await using (await cm.EnterAsync())
                     await loop.Sleep(2);
             }));
-            log.Add($"object {loop.Time() - t0} expired={cm.Expired()} cancelling={loop.CurrentTask!.Cancelling()}");
+            log.Add($"object {loop.Time() - t0} expired={cm.Expired} cancelling={loop.CurrentTask!.Cancelling}");
             TimeoutScope lambdaScope = null!;
             log.Add(await Outcome(() => loop.Timeout(0.5, async scope =>
             {
                 lambdaScope = scope;
                 await loop.Sleep(2);
             })));
-            log.Add($"lambda {loop.Time() - t0} expired={lambdaScope.Expired()} cancelling={loop.CurrentTask!.Cancelling()}");
+            log.Add($"lambda {loop.Time() - t0} expired={lambdaScope.Expired} cancelling={loop.CurrentTask!.Cancelling}");
         });
 
         Assert.Equal(["TimeoutException", "object 0.5 expired=True cancelling=0",
@@ -65,7 +65,7 @@ public class ScopeObjectTests : LoopTest
             await loop.Sleep(0.5); // the deadline fires first in this iteration, then the cancel
             task.Cancel("outside");
             log.Add(await Outcome(async () => await task));
-            log.Add($"cancelling={task.Cancelling()} cancelled={task.Cancelled}");
+            log.Add($"cancelling={task.Cancelling} cancelled={task.Cancelled}");
         });
 
         Assert.Equal(["CancelledError", "cancelling=1 cancelled=True"], log);
@@ -102,7 +102,7 @@ public class ScopeObjectTests : LoopTest
             var cm = await loop.CreateTimeout(0.5).EnterAsync();
             await SwallowingBody();
             log.Add(await Outcome(() => cm.ExitAsync(null).AsTask()));
-            log.Add($"expired={cm.Expired()} cancelling={loop.CurrentTask!.Cancelling()}");
+            log.Add($"expired={cm.Expired} cancelling={loop.CurrentTask!.Cancelling}");
         });
 
         Assert.Equal(["swallowed at 0.5", "TimeoutException", "swallowed at 1", "ok", "expired=True cancelling=0"], log);
@@ -187,9 +187,9 @@ public class ScopeObjectTests : LoopTest
                 await using var tg = await loop.CreateTaskGroup().EnterAsync();
                 await Body(tg);
             }));
-            log.Add($"cancelling={loop.CurrentTask!.Cancelling()}");
+            log.Add($"cancelling={loop.CurrentTask!.Cancelling}");
             log.Add(await Outcome(() => loop.TaskGroup(Body)));
-            log.Add($"cancelling={loop.CurrentTask!.Cancelling()}");
+            log.Add($"cancelling={loop.CurrentTask!.Cancelling}");
         });
 
         // asyncio's _on_task_done: the group cancels its tasks, then the parent; each wakes in that order.
@@ -229,7 +229,7 @@ public class ScopeObjectTests : LoopTest
                 _ = tg.CreateTask(Child);
                 await loop.Sleep(10);
             }))));
-            log.Add($"at {loop.Time()} cancelling={loop.CurrentTask!.Cancelling()}");
+            log.Add($"at {loop.Time()} cancelling={loop.CurrentTask!.Cancelling}");
         });
 
         Assert.Equal(["child cancelled at 0.5", "TimeoutException", "child cancelled at 1", "TimeoutException", "at 1 cancelling=0"], log);
@@ -258,7 +258,7 @@ public class ScopeObjectTests : LoopTest
                 await using var tg = await loop.CreateTaskGroup().EnterAsync();
                 _ = tg.CreateTask(async () => await loop.Sleep(0.25));
             }));
-            log.Add($"at {loop.Time()} cancelling={self.Cancelling()}");
+            log.Add($"at {loop.Time()} cancelling={self.Cancelling}");
         });
 
         Assert.Equal(["swallowed, no uncancel", "ok", "at 0.25 cancelling=1"], log);

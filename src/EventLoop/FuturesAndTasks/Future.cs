@@ -159,9 +159,9 @@ public abstract class Future : IAwaitTarget
         var sentinel = _rare?.Sentinel;
         if (sentinel is null)
             return true;
-        if (sentinel.Claimed)
+        if (sentinel._claimed)
             return false;
-        sentinel.Claimed = true;
+        sentinel._claimed = true;
         return true;
     }
 
@@ -318,7 +318,7 @@ public abstract class Future : IAwaitTarget
     {
         Debug.Assert(_state == FutureState.Pending);
         _state = FutureState.Finished;
-        if (Loop.ObserverField is not null)
+        if (Loop._observer is not null)
             NotifyCompleted();
         ScheduleCallbacks();
     }
@@ -331,7 +331,7 @@ public abstract class Future : IAwaitTarget
         _state = Failed;
         _exceptionUnobserved = true;
         Rare.Sentinel = Loop.TrackUnobserved(this);
-        if (Loop.ObserverField is not null)
+        if (Loop._observer is not null)
             NotifyCompleted();
         ScheduleCallbacks();
     }
@@ -344,7 +344,7 @@ public abstract class Future : IAwaitTarget
         _state = FutureState.Cancelled;
         StoredCancelMessage = message;
         OnCancelled();
-        if (Loop.ObserverField is not null)
+        if (Loop._observer is not null)
             NotifyCompleted();
         ScheduleCallbacks();
         return true;
@@ -352,7 +352,7 @@ public abstract class Future : IAwaitTarget
 
     private void NotifyCompleted()
     {
-        var observer = Loop.ObserverField!;
+        var observer = Loop._observer!;
         if (this is LoopTask task)
             observer.TaskFinished(task);
         observer.FutureCompleted(this);

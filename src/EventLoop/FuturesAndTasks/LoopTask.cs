@@ -117,8 +117,8 @@ public class LoopTask : Future
     internal void DropPendingException() => PendingException = null;
 
     // The loop's list of pending tasks, intrusive so that creating a task allocates no node.
-    internal LoopTask? PrevPending;
-    internal LoopTask? NextPending;
+    internal LoopTask? _prevPending;
+    internal LoopTask? _nextPending;
 
     internal LoopTask(EventLoop loop, Func<Task> coroutineFunction, string? name, long number)
         : this(loop, (object)coroutineFunction, name, number)
@@ -280,7 +280,7 @@ public class LoopTask : Future
     }
 
     /// <summary>The number of pending cancellation requests: asyncio's <c>task.cancelling()</c>.</summary>
-    public int Cancelling() => _cancelRequests;
+    public int Cancelling => _cancelRequests;
 
     /// <summary>Withdraws one cancellation request; returns how many remain.</summary>
     /// <remarks>
@@ -388,7 +388,7 @@ public class LoopTask : Future
                 PendingException = MakeCancelledError();
             MustCancel = false;
         }
-        Loop.ObserverField?.TaskResumed(this, _waiter);
+        Loop._observer?.TaskResumed(this, _waiter);
         _waiter = null;
         YieldedThisStep = false;
     }
@@ -486,7 +486,7 @@ public class LoopTask : Future
         }
         if (Loop.Debug)
             TaskRare.SuspendedAt = Loop.Time();
-        Loop.ObserverField?.TaskSuspended(this, _waiter);
+        Loop._observer?.TaskSuspended(this, _waiter);
         AssertInvariants(stepStarting: false);
     }
 

@@ -104,8 +104,8 @@ internal sealed class TaskContext : SynchronizationContext
     {
         var task = Task;
         var loop = task.Loop;
-        if (!ReferenceEquals(loop.CurrentTaskField, task))
-            loop.CurrentTaskField = task;
+        if (!ReferenceEquals(loop._currentTask, task))
+            loop._currentTask = task;
         task.BeginStep();
         try
         {

@@ -13,7 +13,7 @@ public sealed partial class EventLoop
         CheckThread(nameof(SnapshotTasks));
         var now = Time();
         var snapshots = new List<TaskSnapshot>(_pendingCount);
-        for (var task = _pendingHead; task is not null; task = task.NextPending)
+        for (var task = _pendingHead; task is not null; task = task._nextPending)
         {
             var chain = new List<string> { task.ToString() };
             var seen = new HashSet<Future>(ReferenceEqualityComparer.Instance) { task };

@@ -45,9 +45,9 @@ public sealed partial class EventLoop
         bool first;
         lock (_collectedGate)
         {
-            if (sentinel.Claimed || _leftoversTaken)
+            if (sentinel._claimed || _leftoversTaken)
                 return;
-            sentinel.Claimed = true;
+            sentinel._claimed = true;
             _collected.Add(future);
             first = _collected.Count == 1;
         }
@@ -129,7 +129,7 @@ public sealed partial class EventLoop
         private Future? _future = future;
 
         /// <summary>Reported already, by Close or through the finalizer (guarded by the loop's <c>_collectedGate</c>).</summary>
-        internal bool Claimed;
+        internal bool _claimed;
 
         /// <summary>The exception was retrieved: nothing to report, ever.</summary>
         internal void Dismiss()

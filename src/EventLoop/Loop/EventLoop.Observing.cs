@@ -12,11 +12,11 @@ public sealed partial class EventLoop
     /// </remarks>
     public LoopObserver? Observer
     {
-        get => (ObserverField as GuardedObserver)?.Inner;
+        get => (_observer as GuardedObserver)?.Inner;
         set
         {
             CheckThread(nameof(Observer));
-            ObserverField = value is null ? null : new GuardedObserver(this, value);
+            _observer = value is null ? null : new GuardedObserver(this, value);
         }
     }
 
@@ -36,8 +36,8 @@ public sealed partial class EventLoop
         private void Failed(Exception exception, string hook)
         {
             _failed = true;
-            if (ReferenceEquals(owner.ObserverField, this))
-                owner.ObserverField = null;
+            if (ReferenceEquals(owner._observer, this))
+                owner._observer = null;
             owner.CallExceptionHandler(new ExceptionContext(
                 $"Exception in loop observer {Inner.GetType().Name}.{hook}; the observer was detached")
             {

@@ -122,7 +122,7 @@ public sealed partial class EventLoop
         CheckThread(operation);
         var timer = new TimerHandle(this, when, callback, state);
         _timers.Push(timer, _timerSequence++);
-        ObserverField?.TimerArmed(timer);
+        _observer?.TimerArmed(timer);
         return timer;
     }
 

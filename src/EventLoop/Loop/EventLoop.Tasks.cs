@@ -6,7 +6,7 @@ namespace Asyncio;
 public sealed partial class EventLoop
 {
     /// <summary>The task whose step is running, or <see langword="null"/> in a plain callback: asyncio's <c>asyncio.current_task()</c>.</summary>
-    public LoopTask? CurrentTask => CurrentTaskField;
+    public LoopTask? CurrentTask => _currentTask;
 
     /// <summary>Creates a pending Future on this loop: asyncio's <c>loop.create_future()</c>.</summary>
     /// <remarks>Works on a closed loop, as in asyncio: making a Future schedules nothing; completing
@@ -104,16 +104,16 @@ public sealed partial class EventLoop
     private void Schedule(LoopTask task, CancellationToken cancellationToken)
     {
         // Link at the tail of the pending list: AllTasks() lists tasks in creation order.
-        task.PrevPending = _pendingTail;
+        task._prevPending = _pendingTail;
         if (_pendingTail is null)
             _pendingHead = task;
         else
-            _pendingTail.NextPending = task;
+            _pendingTail._nextPending = task;
         _pendingTail = task;
         _pendingCount++;
         if (TracingTasks)
             TraceTask(task);
-        ObserverField?.TaskCreated(task);
+        _observer?.TaskCreated(task);
         // Before the first step: a token cancelled already cancels the task before its method runs.
         CancelOn(task, cancellationToken);
         // asyncio (tasks.py, Task.__init__): eager only while the loop runs; a task made before
@@ -158,7 +158,7 @@ public sealed partial class EventLoop
     /// </remarks>
     private void StartEagerly(LoopTask task)
     {
-        var previousTask = CurrentTaskField;
+        var previousTask = _currentTask;
         var previousInstalled = _installedTaskContext;
         var previousContext = SynchronizationContext.Current;
         var previousExecutionContext = ExecutionContext.Capture();
@@ -168,7 +168,7 @@ public sealed partial class EventLoop
         }
         finally
         {
-            CurrentTaskField = previousTask;
+            _currentTask = previousTask;
             _installedTaskContext = previousInstalled;
             if (!ReferenceEquals(SynchronizationContext.Current, previousContext))
                 SynchronizationContext.SetSynchronizationContext(previousContext);
@@ -258,23 +258,23 @@ public sealed partial class EventLoop
     {
         CheckThread(nameof(AllTasks));
         var list = new List<LoopTask>(_pendingCount);
-        for (var t = _pendingHead; t is not null; t = t.NextPending)
+        for (var t = _pendingHead; t is not null; t = t._nextPending)
             list.Add(t);
         return list;
     }
 
     internal void TaskFinished(LoopTask task)
     {
-        if (task.PrevPending is null)
-            _pendingHead = task.NextPending;
+        if (task._prevPending is null)
+            _pendingHead = task._nextPending;
         else
-            task.PrevPending.NextPending = task.NextPending;
-        if (task.NextPending is null)
-            _pendingTail = task.PrevPending;
+            task._prevPending._nextPending = task._nextPending;
+        if (task._nextPending is null)
+            _pendingTail = task._prevPending;
         else
-            task.NextPending.PrevPending = task.PrevPending;
-        task.PrevPending = null;
-        task.NextPending = null;
+            task._nextPending._prevPending = task._prevPending;
+        task._prevPending = null;
+        task._nextPending = null;
         _pendingCount--;
     }
 
@@ -290,7 +290,7 @@ public sealed partial class EventLoop
     private void ThrowPendingForCurrentTask()
     {
         // A Future of another loop resumes a task whose own loop is the current one.
-        var task = CurrentTaskField ?? (SynchronizationContext.Current as TaskContext)?.Task;
+        var task = _currentTask ?? (SynchronizationContext.Current as TaskContext)?.Task;
         if (task is not null && task.HasPendingException)
             throw task.TakePendingException()!;
     }

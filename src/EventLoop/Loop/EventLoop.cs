@@ -24,8 +24,6 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
 
     // ---- state ------------------------------------------------------------------------------
     // Every field of the loop, grouped by who may touch it; the partials hold behaviour only.
-    // (Two more wait for the I/O parts: OpenTransportCount in Streams/EventLoop.Streams.cs and
-    // _signalHandlers in Signals/EventLoop.Signals.cs.)
 
     // -- Loop thread only: the thread running the loop, or any one thread while it is not running.
 
@@ -55,10 +53,13 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private LoopTask? _pendingTail;
     private int _pendingCount;
     private long _taskCounter;
-    internal LoopTask? CurrentTaskField;
+    internal LoopTask? _currentTask;
 
     /// <summary>Transports and listening sockets of this loop not yet closed (leak checks in tests); loop thread only.</summary>
-    internal int OpenTransportCount;
+    internal int _openTransportCount;
+    // The registrations of AddSignalHandler (IO/Signals/EventLoop.Signals.cs), by signal; Close
+    // disposes them all, as asyncio's Unix loop removes its handlers when it closes.
+    private Dictionary<PosixSignal, PosixSignalRegistration>? _signalHandlers;
 
     // The task whose context is the thread's SynchronizationContext, or null when it is the
     // loop's own. A step leaves its task current and its context installed: the next step of
@@ -76,7 +77,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private Action<EventLoop, ExceptionContext>? _exceptionHandler;
     // The hot path's only cost of instrumentation: a load and a null check per event. Holds the
     // user's observer inside a GuardedObserver, so that a hook that throws cannot break the loop.
-    internal LoopObserver? ObserverField;
+    internal LoopObserver? _observer;
     private LoopTimeProvider? _timeProvider;
 
     // Tasks of this loop with an Activity not yet stopped: Close ends those still pending.
@@ -201,7 +202,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
                     continue;
                 }
                 _ready.Enqueue(new WorkItem(timer, null, WorkKind.Handle));
-                if (ObserverField is { } observer)
+                if (_observer is { } observer)
                 {
                     LeaveTask();
                     observer.TimerFired(timer);
@@ -213,7 +214,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         //    An exception goes to the exception handler and the loop goes on.
         //    With an observer or in debug mode, the same loop runs with hooks and timing.
         int count = _ready.Count;
-        if (ObserverField is not null || _debug)
+        if (_observer is not null || _debug)
         {
             RunReadyWatched(count);
             return;
@@ -237,11 +238,11 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private void RunReadyWatched(int count)
     {
         LeaveTask();
-        ObserverField?.IterationStarted(this, count, _timers.Count);
+        _observer?.IterationStarted(this, count, _timers.Count);
         for (int i = 0; i < count; i++)
         {
             var item = _ready.Dequeue();
-            ObserverField?.CallbackStarting(this, new CallbackInfo(in item));
+            _observer?.CallbackStarting(this, new CallbackInfo(in item));
             long started = _debug ? Stopwatch.GetTimestamp() : 0;
             try
             {
@@ -254,9 +255,9 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
             LeaveTask(); // the hooks and the slow-callback report run outside any task
             if (_debug)
                 ReportIfSlow(in item, started);
-            ObserverField?.CallbackFinished(this, new CallbackInfo(in item));
+            _observer?.CallbackFinished(this, new CallbackInfo(in item));
         }
-        ObserverField?.IterationFinished(this, count);
+        _observer?.IterationFinished(this, count);
     }
 
     /// <summary>Runs one ready item: a step of its task when it belongs to one, else a plain callback.</summary>
@@ -305,13 +306,13 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void LeaveTask()
     {
-        if (CurrentTaskField is not null)
+        if (_currentTask is not null)
             LeaveTaskCore();
     }
 
     private void LeaveTaskCore()
     {
-        CurrentTaskField = null;
+        _currentTask = null;
         if (_installedTaskContext is not null)
         {
             SynchronizationContext.SetSynchronizationContext(_loopContext);
@@ -613,7 +614,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     {
         _stopping = false;
         _installedTaskContext = null;
-        CurrentTaskField = null;
+        _currentTask = null;
         t_runningLoop = null;
         SynchronizationContext.SetSynchronizationContext(previousContext);
         // Last, and a volatile write: from here another thread may enter, and every field above
@@ -949,16 +950,16 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     internal void StartDetached(Func<object, Task> body, object state)
     {
         var previousContext = SynchronizationContext.Current;
-        var previousTask = CurrentTaskField;
+        var previousTask = _currentTask;
         SynchronizationContext.SetSynchronizationContext(_loopContext);
-        CurrentTaskField = null;
+        _currentTask = null;
         try
         {
             _ = body(state);
         }
         finally
         {
-            CurrentTaskField = previousTask;
+            _currentTask = previousTask;
             SynchronizationContext.SetSynchronizationContext(previousContext);
         }
     }

@@ -175,7 +175,7 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
         if (_entered)
             throw new InvalidOperationException($"TaskGroup {this} has already been entered");
         _parentTask = _loop.CurrentTask ?? throw new InvalidOperationException($"TaskGroup {this} cannot determine the parent task");
-        _cancellingAtEnter = _parentTask.Cancelling();
+        _cancellingAtEnter = _parentTask.Cancelling;
         _entered = true;
     }
 
@@ -187,7 +187,7 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
         Exception? propagateCancellation = bodyError as OperationCanceledException;
         if (_parentCancelRequested && _parentTask!.Uncancel() == 0)
             propagateCancellation = null;
-        if (!outcomeKnown && _parentTask!.Cancelling() > _cancellingAtEnter)
+        if (!outcomeKnown && _parentTask!.Cancelling > _cancellingAtEnter)
         {
             // await using: a cancellation still requested is taken as what ended the body.
             bodyError = propagateCancellation = _parentTask.MakeCancelledError();

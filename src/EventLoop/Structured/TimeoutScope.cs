@@ -38,10 +38,10 @@ public sealed class TimeoutScope : IAsyncDisposable
     }
 
     /// <summary>The deadline in loop time, or <see langword="null"/> for none: asyncio's <c>cm.when()</c>.</summary>
-    public double? When() => _when;
+    public double? When => _when;
 
     /// <summary>Whether the deadline passed while the body ran: asyncio's <c>cm.expired()</c>.</summary>
-    public bool Expired() => _state is ScopeState.Expiring or ScopeState.Expired;
+    public bool Expired => _state is ScopeState.Expiring or ScopeState.Expired;
 
     /// <summary>Moves the deadline; <see langword="null"/> removes it: asyncio's <c>cm.reschedule(when)</c>.</summary>
     /// <exception cref="InvalidOperationException">"Timeout has not been entered", or "Cannot change state of expiring Timeout" and the like; or called from another thread while the loop runs.</exception>
@@ -157,7 +157,7 @@ public sealed class TimeoutScope : IAsyncDisposable
         var task = _loop.CurrentTask ?? throw new InvalidOperationException("Timeout should be used inside a task");
         _state = ScopeState.Entered;
         _task = task;
-        _cancelling = task.Cancelling();
+        _cancelling = task.Cancelling;
         Reschedule(_when);
     }
 

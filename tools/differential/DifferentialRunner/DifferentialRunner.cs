@@ -214,7 +214,7 @@ public sealed class DifferentialRunner
                 Log(me, "cancelself = " + ValueText(_loop.CurrentTask!.Cancel(op[1].GetString())));
                 break;
             case "cancelling":
-                Log(me, "cancelling = " + _loop.CurrentTask!.Cancelling());
+                Log(me, "cancelling = " + _loop.CurrentTask!.Cancelling);
                 break;
             case "fset" or "fexc" or "fcancel":
                 {
@@ -458,12 +458,12 @@ public sealed class DifferentialRunner
                     }
                     catch (Exception e)
                     {
-                        Log(me, $"timeout ! {ExceptionText(e)} expired={ValueText(cm?.Expired() ?? false)}");
+                        Log(me, $"timeout ! {ExceptionText(e)} expired={ValueText(cm?.Expired ?? false)}");
                         throw;
                     }
                     if (outcome.Done)
                         return outcome;
-                    Log(me, $"timeout out expired={ValueText(cm!.Expired())}");
+                    Log(me, $"timeout out expired={ValueText(cm!.Expired)}");
                     break;
                 }
             case "resched":

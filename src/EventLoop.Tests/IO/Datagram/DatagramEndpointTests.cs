@@ -72,7 +72,7 @@ public class DatagramEndpointTests : LoopTest
         });
         Assert.Equal(["made", "returned", "datagram ping", "lost null"], clientLog);
         Assert.Equal(["made", "datagram ping", "lost null"], serverLog);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class DatagramEndpointTests : LoopTest
             await lost;
         });
         Assert.Equal(["made", "error ConnectionRefused", "lost null"], log);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class DatagramEndpointTests : LoopTest
             transport.Abort();
             await lost;
         });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -127,6 +127,6 @@ public class DatagramEndpointTests : LoopTest
         loop.Close();
         var closed = Assert.Throws<InvalidOperationException>(() => { _ = loop.CreateDatagramEndpointAsync(() => new LoggingDatagramProtocol([]), new IPEndPoint(IPAddress.Loopback, 0)); });
         Assert.Equal("Event loop is closed", closed.Message);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

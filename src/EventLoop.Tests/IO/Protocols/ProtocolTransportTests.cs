@@ -88,7 +88,7 @@ public class ProtocolTransportTests : LoopTest
         Assert.Equal(["made", "returned", "data hello", "eof", "lost null"], clientLog);
         Assert.Equal(["made", "data hello", "eof", "lost null"], serverLog);
         Assert.Equal(IPAddress.Loopback, ((IPEndPoint)peer!).Address);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class ProtocolTransportTests : LoopTest
         });
         Assert.Equal(["made", "eof", "lost null"], clientLog);
         Assert.Equal(["made", "data late", "eof", "lost null"], serverLog);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     private sealed class HalfCloser(List<string> log) : LoggingProtocol(log)
@@ -151,7 +151,7 @@ public class ProtocolTransportTests : LoopTest
             Assert.Equal(SocketError.ConnectionRefused, error!.SocketErrorCode);
             Assert.Equal(0, made); // asyncio makes the protocol only once connected
         }
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public class ProtocolTransportTests : LoopTest
             await lost;
         });
         Assert.Equal(["made", "lost ConnectionReset"], log);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     private sealed class FlowProtocol(List<string> log) : Protocol
@@ -187,13 +187,13 @@ public class ProtocolTransportTests : LoopTest
 
         public override void PauseWriting()
         {
-            SizeAtPause = Transport!.GetWriteBufferSize();
+            SizeAtPause = Transport!.WriteBufferSize;
             log.Add("pause");
         }
 
         public override void ResumeWriting()
         {
-            SizeAtResume = Transport!.GetWriteBufferSize();
+            SizeAtResume = Transport!.WriteBufferSize;
             log.Add("resume");
             Resumed!.SetResult(true);
         }
@@ -239,7 +239,7 @@ public class ProtocolTransportTests : LoopTest
         Assert.Equal(["pause", "written", "resume"], log);
         Assert.True(flow!.SizeAtPause > 64 * 1024, $"paused at {flow.SizeAtPause}");
         Assert.True(flow.SizeAtResume <= 16 * 1024, $"resumed at {flow.SizeAtResume}");
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public class ProtocolTransportTests : LoopTest
             server.Close();
             await server.WaitClosedAsync();
         });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     private sealed class SmallBuffers(List<string> log, Future<string> whole) : BufferedProtocol
@@ -314,7 +314,7 @@ public class ProtocolTransportTests : LoopTest
         });
         Assert.Equal("hello, world", text);
         Assert.Equal(["made", "eof hello, world", "lost"], log);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -338,7 +338,7 @@ public class ProtocolTransportTests : LoopTest
         Assert.Equal(["made", "data unix", "eof", "lost null"], clientLog);
         Assert.Equal(["made", "data unix", "eof", "lost null"], serverLog);
         Assert.False(File.Exists(path));
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -363,7 +363,7 @@ public class ProtocolTransportTests : LoopTest
         });
         Assert.Equal(["made", "lost null"], serverLog);
         Assert.Equal(["made", "eof", "lost null"], clientLog);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     private sealed class MadeSignal(List<string> log, Future<bool> made) : LoggingProtocol(log)
@@ -407,7 +407,7 @@ public class ProtocolTransportTests : LoopTest
         Assert.Equal("Fatal error: protocol.data_received() call failed.", report.Message);
         Assert.IsType<FormatException>(report.Exception);
         Assert.Equal(["lost bad data"], log);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -418,7 +418,7 @@ public class ProtocolTransportTests : LoopTest
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = loop.CreateConnectionAsync(() => new LoggingProtocol([]), "127.0.0.1", 65536); });
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = loop.CreateServerAsync(() => new LoggingProtocol([]), "127.0.0.1", -1); });
         Assert.Throws<ArgumentException>(() => { _ = loop.CreateUnixConnectionAsync(() => new LoggingProtocol([]), ""); });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         loop.Close();
         var closed = Assert.Throws<InvalidOperationException>(() => { _ = loop.CreateServerAsync(() => new LoggingProtocol([]), "127.0.0.1", 0); });
         Assert.Equal("Event loop is closed", closed.Message);
@@ -447,6 +447,6 @@ public class ProtocolTransportTests : LoopTest
             await loop.Sleep(0);
         });
         Assert.IsType<InvalidOperationException>(error);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

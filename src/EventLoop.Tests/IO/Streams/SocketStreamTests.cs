@@ -5,7 +5,7 @@ using System.Text;
 namespace Asyncio.Tests.Streams;
 
 /// <summary>Streams over real loopback sockets, on a real-time loop, every run bounded in time.</summary>
-/// <remarks>Every test ends by checking that no socket of the loop is left open (<see cref="EventLoop.OpenTransportCount"/>).</remarks>
+/// <remarks>Every test ends by checking that no socket of the loop is left open (<see cref="EventLoop._openTransportCount"/>).</remarks>
 public class SocketStreamTests : LoopTest
 {
     private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
@@ -51,7 +51,7 @@ public class SocketStreamTests : LoopTest
         Assert.Equal("hello\n", echoed);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), peer);
         Assert.Equal(IPAddress.Loopback, local.Address);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class SocketStreamTests : LoopTest
         });
         Assert.Equal("hello world", whole);
         Assert.Equal(0, reads);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class SocketStreamTests : LoopTest
         });
         Assert.Equal("abc", S(error.Partial));
         Assert.Equal(10, error.Expected);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class SocketStreamTests : LoopTest
         Assert.True(pausedWhileBlocked);
         Assert.False(drainDoneBeforeReading);
         Assert.Equal(Total, received);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public class SocketStreamTests : LoopTest
             return log;
         });
         Assert.Equal(["one", "serving=False sockets=0", "two", "wait_closed done=False", "ConnectionRefused", "wait_closed returned"], log);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public class SocketStreamTests : LoopTest
             return rest.Length == 0 && reader.AtEof;
         });
         Assert.True(eof);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public class SocketStreamTests : LoopTest
         });
         Assert.True(cancelled);
         Assert.Equal("still here\n", after);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public class SocketStreamTests : LoopTest
         var loop = NewRealLoop();
         var error = Run(loop, () => Assert.ThrowsAsync<SocketException>(() => loop.OpenConnectionAsync("127.0.0.1", port)));
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -264,7 +264,7 @@ public class SocketStreamTests : LoopTest
         var loop = NewRealLoop();
         var error = Run(loop, () => Assert.ThrowsAsync<SocketException>(() => loop.OpenConnectionAsync(host, 80)));
         Assert.Equal(SocketError.HostNotFound, error.SocketErrorCode);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public class SocketStreamTests : LoopTest
         });
         Assert.Equal(SocketError.ConnectionReset, code);
         Assert.Equal(SocketError.ConnectionReset, closedCode);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -314,7 +314,7 @@ public class SocketStreamTests : LoopTest
         var report = Assert.Single(TakeReports());
         Assert.Equal("Unhandled exception in client_connected_cb", report.Message);
         Assert.Equal("handler failed", report.Exception!.Message);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public class SocketStreamTests : LoopTest
         });
         Assert.False(serving);
         Assert.Equal(0, sockets);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -356,7 +356,7 @@ public class SocketStreamTests : LoopTest
         });
         Assert.Equal("a\nb\n", echoed);
         Assert.False(File.Exists(path));
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -373,7 +373,7 @@ public class SocketStreamTests : LoopTest
             }, "127.0.0.1", 0);
             var (reader, writer) = await loop.OpenConnectionAsync("127.0.0.1", PortOf(server));
             writer.Write(B("half"));
-            Assert.True(writer.CanWriteEof());
+            Assert.True(writer.CanWriteEof);
             writer.WriteEof();
             Assert.Throws<InvalidOperationException>(() => writer.Write(B("more")));
             var got = S(await reader.ReadAsync());
@@ -384,6 +384,6 @@ public class SocketStreamTests : LoopTest
             return got;
         });
         Assert.Equal("half", got);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

@@ -56,7 +56,7 @@ public class VirtualTimeRealWorkTests : LoopTest
         }));
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"ping {i}"), echoed);
         Assert.Equal(0.0, time);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]

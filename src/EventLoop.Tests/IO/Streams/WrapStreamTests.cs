@@ -34,7 +34,7 @@ public class WrapStreamTests : LoopTest
         Assert.Equal("ab", written);
         Assert.Same(stream, info);
         Assert.True(stream.Disposed);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class WrapStreamTests : LoopTest
             await writer.WaitClosedAsync();
         });
         Assert.False(stream.Disposed);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class WrapStreamTests : LoopTest
         Assert.Equal("first\n", first);
         Assert.Equal(1.0, cancelledAt);
         Assert.Equal("partial line\n", next);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -93,11 +93,11 @@ public class WrapStreamTests : LoopTest
         var readOnly = Assert.Throws<ArgumentException>(() => loop.WrapStream(new MemoryStream([1, 2], writable: false)));
         Assert.Equal("stream", readOnly.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => loop.WrapStream(new DuplexTestStream(), limit: 0));
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         loop.Close();
         var closed = Assert.Throws<InvalidOperationException>(() => loop.WrapStream(new DuplexTestStream()));
         Assert.Equal("Event loop is closed", closed.Message);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class WrapStreamTests : LoopTest
         var (message, closing) = loop.RunUntilComplete(async () =>
         {
             var (_, writer) = loop.WrapStream(stream);
-            Assert.False(writer.CanWriteEof());
+            Assert.False(writer.CanWriteEof);
             var error = Assert.Throws<NotSupportedException>(writer.WriteEof);
             var closing = writer.IsClosing;
             writer.Close();
@@ -117,6 +117,6 @@ public class WrapStreamTests : LoopTest
         });
         Assert.Equal("The stream doesn't support half-closes", message);
         Assert.False(closing);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

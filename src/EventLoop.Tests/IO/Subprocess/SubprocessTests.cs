@@ -26,7 +26,7 @@ public class SubprocessTests : LoopTest
         Assert.Equal(0, code);
         Assert.Equal(0, returnCode);
         Assert.Equal(0, openPipes);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class SubprocessTests : LoopTest
             return lines;
         });
         Assert.Equal(["one\n", "two\n", "three\n"], lines);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class SubprocessTests : LoopTest
         Assert.Equal("piped in", output);
         Assert.Equal("oops\n", errors);
         Assert.Equal(3, code);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class SubprocessTests : LoopTest
     {
         var loop = NewRealLoop();
         Run(loop, () => Assert.ThrowsAsync<System.ComponentModel.Win32Exception>(() => loop.CreateSubprocessExecAsync("/nonexistent/program")));
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class SubprocessTests : LoopTest
         {
             directory.Delete();
         }
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class SubprocessTests : LoopTest
         Assert.Equal("out\nerr\nout2\n", output);
         Assert.Null(stderr);
         Assert.Equal(4, code);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public class SubprocessTests : LoopTest
             return S((await process.CommunicateAsync()).Stdout);
         });
         Assert.Equal("a\nb\n", output);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class SubprocessTests : LoopTest
         Assert.True(stdoutNull);
         Assert.Equal("kept\n", stderr);
         Assert.Equal(0, code);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public class SubprocessTests : LoopTest
         // .NET's exit code for a signal: 128 + the number (asyncio: the negative number).
         Assert.Equal(128 + 15, terminated);
         Assert.Equal(128 + 2, interrupted);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class SubprocessTests : LoopTest
         });
         Assert.Equal(128 + 9, code);
         Assert.Equal(0, openPipes);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class TlsStreamTests : LoopTest
             var tls = (SslStream)writer.GetExtraInfo("ssl_object")!;
             // Before the close, which disposes the SslStream.
             var authenticated = tls.IsAuthenticated && tls.RemoteCertificate!.GetCertHashString() == TestCertificates.Localhost.GetCertHashString();
-            var canWriteEof = writer.CanWriteEof();
+            var canWriteEof = writer.CanWriteEof;
             writer.Close();
             await writer.WaitClosedAsync();
             server.Close();
@@ -61,7 +61,7 @@ public class TlsStreamTests : LoopTest
         Assert.True(authenticated);
         Assert.False(canWriteEof);
         Assert.Equal(0.0, time);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class TlsStreamTests : LoopTest
         }));
         Assert.Contains("RemoteCertificateValidationCallback", error.Message);
         Assert.Equal("after\n", echoed);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class TlsStreamTests : LoopTest
         Assert.Equal("SSL handshake is taking longer than 60.0 seconds: aborting the connection", error.Message);
         Assert.Equal(60.0, time);
         Assert.True(serverSawEof);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public class TlsStreamTests : LoopTest
         Assert.Empty(rest);
         Assert.Equal(2.5, time);
         Assert.False(handlerRan);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -156,9 +156,9 @@ public class TlsStreamTests : LoopTest
             var (reader, writer) = await l.OpenConnectionAsync("127.0.0.1", PortOf(server));
             writer.Write(B("STARTTLS\n"));
             log.Add("client: " + S(await reader.ReadLineAsync()).TrimEnd());
-            log.Add($"client: before tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof()}");
+            log.Add($"client: before tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof}");
             await writer.StartTlsAsync(TestCertificates.Client());
-            log.Add($"client: after tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof()}");
+            log.Add($"client: after tls={writer.GetExtraInfo("ssl_object") is not null} eof={writer.CanWriteEof}");
             writer.Write(B("secret\n"));
             log.Add("client: echo " + S(await reader.ReadLineAsync()).TrimEnd());
             var error = Assert.Throws<NotSupportedException>(writer.WriteEof);
@@ -179,7 +179,7 @@ public class TlsStreamTests : LoopTest
         ], log);
         Assert.Equal(["STARTTLS then tls=True"], serverLog);
         Assert.Equal(0.0, time);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public class TlsStreamTests : LoopTest
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = loop.OpenConnectionAsync("127.0.0.1", 70000, TestCertificates.Client()); });
         loop.Close();
         Assert.Throws<InvalidOperationException>(() => { _ = loop.OpenConnectionAsync("127.0.0.1", 1, TestCertificates.Client()); });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -206,6 +206,6 @@ public class TlsStreamTests : LoopTest
         var error = Assert.Throws<InvalidOperationException>(() => { _ = writer.StartTlsAsync(TestCertificates.Client()); });
         Assert.Equal("transport DuplexStreamTransport is not supported by start_tls()", error.Message);
         writer.Abort();
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

@@ -20,7 +20,7 @@ public class CheckFirstStreamTests : LoopTest
             Assert.StartsWith("Limit cannot be <= 0", error.Message);
             Run(loop, async () => await loop.Sleep(0.05)); // time for a connection that must not come
             Assert.False(listener.Pending());
-            Assert.Equal(0, loop.OpenTransportCount);
+            Assert.Equal(0, loop._openTransportCount);
         }
         finally
         {
@@ -37,7 +37,7 @@ public class CheckFirstStreamTests : LoopTest
         Assert.Equal("limit", error.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = loop.StartUnixServerAsync((r, w) => Handler(r, w), Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")), limit: -1); });
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = loop.OpenUnixConnectionAsync("/nonexistent", limit: 0); });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 
     [Fact]
@@ -78,6 +78,6 @@ public class CheckFirstStreamTests : LoopTest
             server.Close();
             await server.WaitClosedAsync();
         });
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
     }
 }

@@ -61,7 +61,7 @@ public class CheckFirstTests : LoopTest
 
             Assert.Equal(0, reader.BufferedCount);
             Assert.False(reader.AtEof);
-            Assert.Null(reader.Exception());
+            Assert.Null(reader.Exception);
             Assert.False(read.Done);
             reader.FeedData("cd"u8);
             Assert.Equal("cd"u8.ToArray(), await read);
@@ -142,13 +142,13 @@ public class CheckFirstTests : LoopTest
             string name = task.Name;
             await loop.Sleep(0);
             task.Cancel();
-            Assert.Equal(1, task.Cancelling());
+            Assert.Equal(1, task.Cancelling);
 
             ForeignThread.AssertRefused(() => task.Uncancel(), "Uncancel");
             ForeignThread.AssertRefused(() => task.Cancel(), "Cancel");
             ForeignThread.AssertRefused(() => task.Name = "renamed", "Name");
 
-            Assert.Equal(1, task.Cancelling());
+            Assert.Equal(1, task.Cancelling);
             Assert.Equal(name, task.Name);
             await Raises<CancelledError>(async () => await task);
         });

@@ -129,7 +129,7 @@ public class ForeignFutureTests : LoopTest
             var thread = new Thread(() => error = Record.Exception(() => scope.Reschedule(1.0)));
             thread.Start();
             Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
-            whenAfter = scope.When();
+            whenAfter = scope.When;
             await loop.Sleep(0);
         }));
         Assert.IsType<InvalidOperationException>(error);

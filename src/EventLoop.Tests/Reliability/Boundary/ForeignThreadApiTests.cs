@@ -21,8 +21,8 @@ public class ForeignThreadApiTests : LoopTest
     private static readonly HashSet<string> ThreadSafe =
     [
         // Queries: a snapshot, no state written (see the remarks of Future).
-        "Future.Result", "Future.Exception", "Future.GetAwaiter", "LoopTask.Result", "LoopTask.GetAwaiter", "LoopTask.Cancelling", "LoopTask.GetCoro",
-        "LoopStreamReader.Exception", "LoopStreamWriter.CanWriteEof", "LoopStreamWriter.GetWriteBufferLimits",
+        "Future.Result", "Future.Exception", "Future.GetAwaiter", "LoopTask.Result", "LoopTask.GetAwaiter", "LoopTask.GetCoro",
+        "LoopStreamWriter.GetWriteBufferLimits",
         "EventLoop.Time",
         // Handle.Cancel of a CallSoon/CallSoonThreadsafe handle (TimerHandle.Cancel is checked).
         "Handle.Cancel",
@@ -119,7 +119,7 @@ public class ForeignThreadApiTests : LoopTest
         /// <summary>Everything a refused call must leave as it was.</summary>
         public string Snapshot() => string.Join("\n",
             $"pending {Pending.State} callbacks={Pending.CallbackCount}",
-            $"sleeper {Sleeper.State} cancelling={Sleeper.Cancelling()} name={Sleeper.Name} plain {PlainTask.State} {PlainTask.Cancelling()} {PlainTask.Name}",
+            $"sleeper {Sleeper.State} cancelling={Sleeper.Cancelling} name={Sleeper.Name} plain {PlainTask.State} {PlainTask.Cancelling} {PlainTask.Name}",
             $"handle {Handle.Cancelled} timer {Timer.Cancelled}",
             $"queue {Queue} {Queue.GetterCount} {Queue.UnfinishedTasks}; lifo {Lifo}; priority {Priority}",
             $"lock {Lock}; event {Event}; sem {Semaphore}; bounded {Bounded}; cond {Condition} {Condition.WaiterCount}; barrier {Barrier}",

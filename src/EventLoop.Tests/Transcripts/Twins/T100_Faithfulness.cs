@@ -178,7 +178,7 @@ internal static class T100_Faithfulness
             {
                 o.Print("RecursionError from cancel()");
             }
-            o.Print("a cancelling:", tasks["a"].Cancelling() > 0, "b cancelling:", tasks["b"].Cancelling() > 0);
+            o.Print("a cancelling:", tasks["a"].Cancelling > 0, "b cancelling:", tasks["b"].Cancelling > 0);
             await Sleep(0);
             o.Print("a done:", tasks["a"].Done, "b done:", tasks["b"].Done);
             o.Print("loop goes on");

@@ -92,7 +92,7 @@ internal static class T110_Objects
             var loop = EventLoop.GetRunningLoop();
             double t0 = loop.Time();
             var cm = loop.CreateTimeout(0.5);
-            o.Print("created:", cm, "when:", Py.Round(cm.When()!.Value - t0, 1), "expired:", cm.Expired());
+            o.Print("created:", cm, "when:", Py.Round(cm.When!.Value - t0, 1), "expired:", cm.Expired);
             try
             {
                 cm.Reschedule(t0 + 1);
@@ -104,7 +104,7 @@ internal static class T110_Objects
             await Sleep(0.2);
             await using (var entered = await cm.EnterAsync())
             {
-                o.Print("entered is cm:", ReferenceEquals(entered, cm), "when:", Py.Round(cm.When()!.Value - t0, 1));
+                o.Print("entered is cm:", ReferenceEquals(entered, cm), "when:", Py.Round(cm.When!.Value - t0, 1));
                 try
                 {
                     await using (await cm.EnterAsync())
@@ -116,11 +116,11 @@ internal static class T110_Objects
                     o.Print("RuntimeError:", e);
                 }
                 cm.Reschedule(loop.Time() + 0.5);
-                o.Print("rescheduled, when:", Py.Round(cm.When()!.Value - t0, 1));
+                o.Print("rescheduled, when:", Py.Round(cm.When!.Value - t0, 1));
                 await Sleep(0.3);
-                o.Print("still inside at", Py.Round(loop.Time() - t0, 1), "expired:", cm.Expired());
+                o.Print("still inside at", Py.Round(loop.Time() - t0, 1), "expired:", cm.Expired);
             }
-            o.Print("left at", Py.Round(loop.Time() - t0, 1), "expired:", cm.Expired());
+            o.Print("left at", Py.Round(loop.Time() - t0, 1), "expired:", cm.Expired);
             try
             {
                 cm.Reschedule(null);
@@ -149,7 +149,7 @@ internal static class T110_Objects
             {
                 try
                 {
-                    o.Print("late entered, when passed:", late.When() < loop.Time());
+                    o.Print("late entered, when passed:", late.When < loop.Time());
                     await Sleep(1);
                 }
                 catch (Exception e)
@@ -161,7 +161,7 @@ internal static class T110_Objects
             }
             catch (TimeoutException e)
             {
-                o.Print("TimeoutError at", Py.Round(loop.Time() - t0, 1), "expired:", late.Expired(), "cause:", TypeName(e.InnerException));
+                o.Print("TimeoutError at", Py.Round(loop.Time() - t0, 1), "expired:", late.Expired, "cause:", TypeName(e.InnerException));
             }
             o.Print("late:", late);
 
@@ -173,7 +173,7 @@ internal static class T110_Objects
                 never.Reschedule(null);
                 await Sleep(0.2);
             }
-            o.Print("never:", never, "expired:", never.Expired(), "when:", never.When());
+            o.Print("never:", never, "expired:", never.Expired, "when:", never.When);
         }
 
         EventLoop.Run(() => Main(), Virtual);
@@ -196,17 +196,17 @@ internal static class T110_Objects
             }
             catch (CancelledError e)
             {
-                o.Print("body got CancelledError, cancelling:", task.Cancelling());
+                o.Print("body got CancelledError, cancelling:", task.Cancelling);
                 try
                 {
                     await cm.ExitAsync(e);
                 }
                 catch (TimeoutException te)
                 {
-                    o.Print("TimeoutError, cause is e:", ReferenceEquals(te.InnerException, e), "cancelling:", task.Cancelling());
+                    o.Print("TimeoutError, cause is e:", ReferenceEquals(te.InnerException, e), "cancelling:", task.Cancelling);
                 }
             }
-            o.Print("expired:", cm.Expired(), "at", Py.Round(loop.Time() - t0, 1));
+            o.Print("expired:", cm.Expired, "at", Py.Round(loop.Time() - t0, 1));
 
             // The body finished after swallowing the scope's cancellation: no exception to convert.
             var cm2 = loop.CreateTimeout(0.1);
@@ -220,7 +220,7 @@ internal static class T110_Objects
                 o.Print("swallowed");
             }
             await cm2.ExitAsync(null);
-            o.Print("exit returned:", null, "expired:", cm2.Expired(), "cancelling:", task.Cancelling());
+            o.Print("exit returned:", null, "expired:", cm2.Expired, "cancelling:", task.Cancelling);
 
             // Another error from the body after expiry stands.
             var cm3 = loop.CreateTimeout(0);
@@ -239,7 +239,7 @@ internal static class T110_Objects
             catch (KeyNotFoundException e)
             {
                 await cm3.ExitAsync(e);
-                o.Print("KeyError stands, exit returned:", null, "expired:", cm3.Expired(), "cancelling:", task.Cancelling());
+                o.Print("KeyError stands, exit returned:", null, "expired:", cm3.Expired, "cancelling:", task.Cancelling);
             }
 
             // A cancellation from outside as well: Cancelling() stays above the entry count, so
@@ -255,9 +255,9 @@ internal static class T110_Objects
                 catch (CancelledError e)
                 {
                     var me = CurrentTask()!;
-                    o.Print("victim cancelled:", Py.Args(e), "cancelling:", me.Cancelling(), "expired:", cm4.Expired());
+                    o.Print("victim cancelled:", Py.Args(e), "cancelling:", me.Cancelling, "expired:", cm4.Expired);
                     await cm4.ExitAsync(e);
-                    o.Print("exit returned, cancelling:", me.Cancelling());
+                    o.Print("exit returned, cancelling:", me.Cancelling);
                     throw;
                 }
             }

@@ -57,11 +57,11 @@ internal static class T130_Protocols
 
         public override void ConnectionMade(Transport transport) => _transport = transport;
 
-        public override void PauseWriting() => events.Add(("pause", _transport!.GetWriteBufferSize() > 65536));
+        public override void PauseWriting() => events.Add(("pause", _transport!.WriteBufferSize > 65536));
 
         public override void ResumeWriting()
         {
-            events.Add(("resume", _transport!.GetWriteBufferSize() <= 16384));
+            events.Add(("resume", _transport!.WriteBufferSize <= 16384));
             resumed.SetResult(true);
         }
     }

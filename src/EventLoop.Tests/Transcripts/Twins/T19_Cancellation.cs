@@ -19,12 +19,12 @@ internal static class T19_Cancellation
             }
             catch (CancelledError)
             {
-                o.Print("worker caught, cancelling():", me.Cancelling());
+                o.Print("worker caught, cancelling():", me.Cancelling);
                 o.Print("uncancel() ->", me.Uncancel());
                 o.Print("uncancel() ->", me.Uncancel());
             }
             await Sleep(0);
-            o.Print("worker continues, cancelling():", me.Cancelling());
+            o.Print("worker continues, cancelling():", me.Cancelling);
             return "done";
         }
 
@@ -32,9 +32,9 @@ internal static class T19_Cancellation
         {
             var t = EventLoop.GetRunningLoop().CreateTask(() => Worker());
             await Sleep(0);
-            o.Print("cancelling() before:", t.Cancelling());
-            o.Print("cancel() ->", t.Cancel(), "cancelling():", t.Cancelling());
-            o.Print("cancel() ->", t.Cancel(), "cancelling():", t.Cancelling());
+            o.Print("cancelling() before:", t.Cancelling);
+            o.Print("cancel() ->", t.Cancel(), "cancelling():", t.Cancelling);
+            o.Print("cancel() ->", t.Cancel(), "cancelling():", t.Cancelling);
             o.Print("result:", await t, "cancelled:", t.Cancelled);
         }
 

@@ -102,7 +102,7 @@ internal static class T56_EagerTasks
             var p = loop.CreateTask(Parent());
             o.Print("main: parent done", p.Done);
             var t = loop.CreateTask(Child("victim", 1));
-            o.Print("cancel:", t.Cancel("stop it"), "cancelling", t.Cancelling());
+            o.Print("cancel:", t.Cancel("stop it"), "cancelling", t.Cancelling);
             try
             {
                 await t;
@@ -168,8 +168,8 @@ internal static class T56_EagerTasks
                     var a = tg.CreateTask(Sleeper("s1"));
                     o.Print("s1 made, done", a.Done);
                     var b = tg.CreateTask(Boom());
-                    o.Print("boom made, done", b.Done, "s1 cancelling", a.Cancelling(),
-                        "main cancelling", CurrentTask()!.Cancelling());
+                    o.Print("boom made, done", b.Done, "s1 cancelling", a.Cancelling,
+                        "main cancelling", CurrentTask()!.Cancelling);
                     try
                     {
                         _ = tg.CreateTask(Quick(5));
@@ -186,7 +186,7 @@ internal static class T56_EagerTasks
             {
                 o.Print("group raised", StrList(eg.InnerExceptions.Select(e => e.Message)));
             }
-            o.Print("main cancelling after", CurrentTask()!.Cancelling());
+            o.Print("main cancelling after", CurrentTask()!.Cancelling);
         }
 
         EventLoop.Run(Main(), Virtual);

@@ -44,7 +44,7 @@ internal static class T60_Structured
         {
             o.Print("group:", Py.Sorted(eg.InnerExceptions.Select(e => e.Message)), Elapsed());
         }
-        o.Print(log, a.Result(), c.Cancelled, loop.CurrentTask!.Cancelling());
+        o.Print(log, a.Result(), c.Cancelled, loop.CurrentTask!.Cancelling);
 
         async Task Outer()
         {
@@ -75,7 +75,7 @@ internal static class T60_Structured
         }
         catch (TimeoutException)
         {
-            o.Print("timeout", Elapsed(), log[^1], loop.CurrentTask!.Cancelling());
+            o.Print("timeout", Elapsed(), log[^1], loop.CurrentTask!.Cancelling);
         }
 
         var inner = loop.CreateTask(() => Ok(7, 0.4));

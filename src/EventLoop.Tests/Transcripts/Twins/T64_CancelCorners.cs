@@ -85,7 +85,7 @@ internal static class T64_CancelCorners
         async Task<string> Outer(LoopTask<string> t)
         {
             var r = await t;
-            o.Print("outer got", r, "cancelling:", CurrentTask()!.Cancelling());
+            o.Print("outer got", r, "cancelling:", CurrentTask()!.Cancelling);
             await Sleep(0.1);
             o.Print("outer slept normally");
             return "outer value";
@@ -100,7 +100,7 @@ internal static class T64_CancelCorners
             o.Print("cancel outer ->", ot.Cancel());
             o.Print("result:", await ot);
             o.Print("outer cancelled:", ot.Cancelled, "inner cancelled:", inner.Cancelled);
-            o.Print("outer cancelling:", ot.Cancelling());
+            o.Print("outer cancelling:", ot.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);
@@ -198,10 +198,10 @@ internal static class T64_CancelCorners
             }
             catch (CancelledError)
             {
-                o.Print("worker got CancelledError, cancelling:", me.Cancelling());
+                o.Print("worker got CancelledError, cancelling:", me.Cancelling);
             }
             await Sleep(0.1);
-            o.Print("worker slept again, cancelling:", me.Cancelling());
+            o.Print("worker slept again, cancelling:", me.Cancelling);
             return "ok";
         }
 
@@ -209,8 +209,8 @@ internal static class T64_CancelCorners
         {
             var t = EventLoop.GetRunningLoop().CreateTask(() => Worker());
             await Sleep(0);
-            o.Print("cancel ->", t.Cancel(), "cancelling:", t.Cancelling());
-            o.Print("uncancel ->", t.Uncancel(), "cancelling:", t.Cancelling());
+            o.Print("cancel ->", t.Cancel(), "cancelling:", t.Cancelling);
+            o.Print("uncancel ->", t.Uncancel(), "cancelling:", t.Cancelling);
             o.Print("result:", await t, "cancelled:", t.Cancelled);
         }
 
@@ -228,7 +228,7 @@ internal static class T64_CancelCorners
             }
             catch (CancelledError e)
             {
-                o.Print("sleeper got", Py.Args(e), "cancelling:", CurrentTask()!.Cancelling());
+                o.Print("sleeper got", Py.Args(e), "cancelling:", CurrentTask()!.Cancelling);
                 throw;
             }
         }
@@ -239,7 +239,7 @@ internal static class T64_CancelCorners
             await Sleep(0);
             o.Print("cancel('first') ->", t.Cancel("first"));
             o.Print("cancel('second') ->", t.Cancel("second"));
-            o.Print("cancelling:", t.Cancelling());
+            o.Print("cancelling:", t.Cancelling);
             try
             {
                 await t;
@@ -248,7 +248,7 @@ internal static class T64_CancelCorners
             {
                 o.Print("main got", Py.Args(e));
             }
-            o.Print("cancel() on done ->", t.Cancel("third"), "cancelling:", t.Cancelling());
+            o.Print("cancel() on done ->", t.Cancel("third"), "cancelling:", t.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);

@@ -36,7 +36,7 @@ internal static class T70_CancelRacesAndGather
             await Sleep(0.2);
             t.Cancel();
             o.Print("result:", await t, "at", Py.Round(loop.Time() - t0, 1));
-            o.Print("cancelled:", t.Cancelled, "cancelling:", t.Cancelling());
+            o.Print("cancelled:", t.Cancelled, "cancelling:", t.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);

@@ -104,7 +104,7 @@ internal static class T76_WaitCorners
             double t0 = loop.Time();
             var r = await loop.WaitFor(() => Stubborn(loop, t0), timeout: 0.2);
             o.Print("wait_for returned", Py.Repr(r), "at", Py.Round(loop.Time() - t0, 1));
-            o.Print("main cancelling:", CurrentTask()!.Cancelling());
+            o.Print("main cancelling:", CurrentTask()!.Cancelling);
             await Sleep(0.1);
             o.Print("main not cancelled afterwards, at", Py.Round(loop.Time() - t0, 1));
         }
@@ -162,7 +162,7 @@ internal static class T76_WaitCorners
             {
                 o.Print("outer first: TimeoutError at", Py.Round(loop.Time() - t0, 1));
             }
-            o.Print("cancelling:", CurrentTask()!.Cancelling());
+            o.Print("cancelling:", CurrentTask()!.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);

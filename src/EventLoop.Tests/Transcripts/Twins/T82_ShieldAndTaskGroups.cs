@@ -178,7 +178,7 @@ internal static class T82_ShieldAndTaskGroups
             {
                 o.Print("ExceptionGroup:", StrList(eg.InnerExceptions.Select(ExcRepr)), "at", Py.Round(loop.Time() - t0, 1));
             }
-            o.Print("main cancelling:", CurrentTask()!.Cancelling());
+            o.Print("main cancelling:", CurrentTask()!.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);

@@ -57,7 +57,7 @@ internal static class T87_GroupsAndTimeouts
                 var inner = (AggregateException)eg.InnerExceptions[0];
                 o.Print("inner:", TypeName(inner), GroupMessage(inner), StrList(inner.InnerExceptions.Select(ExcRepr)));
             }
-            o.Print("cancelling:", CurrentTask()!.Cancelling());
+            o.Print("cancelling:", CurrentTask()!.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);
@@ -130,15 +130,15 @@ internal static class T87_GroupsAndTimeouts
             await loop.Timeout(0.2, async scope =>
             {
                 cm = scope;
-                o.Print("when:", Py.Round(cm.When()!.Value - t0, 1));
+                o.Print("when:", Py.Round(cm.When!.Value - t0, 1));
                 cm.Reschedule(loop.Time() + 0.5);
                 await Sleep(0.3);
-                o.Print("survived 0.3, when:", Py.Round(cm.When()!.Value - t0, 1), "expired:", cm.Expired());
+                o.Print("survived 0.3, when:", Py.Round(cm.When!.Value - t0, 1), "expired:", cm.Expired);
                 cm.Reschedule(null);
-                o.Print("when after reschedule(None):", cm.When());
+                o.Print("when after reschedule(None):", cm.When);
                 await Sleep(0.4);
             });
-            o.Print("exited normally at", Py.Round(loop.Time() - t0, 1), "expired:", cm.Expired());
+            o.Print("exited normally at", Py.Round(loop.Time() - t0, 1), "expired:", cm.Expired);
             try
             {
                 await loop.Timeout(0.1, async scope =>
@@ -149,7 +149,7 @@ internal static class T87_GroupsAndTimeouts
             }
             catch (TimeoutException)
             {
-                o.Print("TimeoutError at", Py.Round(loop.Time() - t0, 1), "expired:", cm2.Expired());
+                o.Print("TimeoutError at", Py.Round(loop.Time() - t0, 1), "expired:", cm2.Expired);
             }
             foreach (var c in new[] { cm, cm2 })
             {
@@ -190,14 +190,14 @@ internal static class T87_GroupsAndTimeouts
                     }
                     catch (CancelledError)
                     {
-                        o.Print("inner let CancelledError through, inner expired:", inner.Expired());
+                        o.Print("inner let CancelledError through, inner expired:", inner.Expired);
                         throw;
                     }
                 });
             }
             catch (TimeoutException)
             {
-                o.Print("outer TimeoutError at", Py.Round(loop.Time() - t0, 1), "outer expired:", outer.Expired());
+                o.Print("outer TimeoutError at", Py.Round(loop.Time() - t0, 1), "outer expired:", outer.Expired);
             }
             t0 = loop.Time();
             await loop.Timeout(0.5, async scope =>
@@ -213,12 +213,12 @@ internal static class T87_GroupsAndTimeouts
                 }
                 catch (TimeoutException)
                 {
-                    o.Print("inner TimeoutError at", Py.Round(loop.Time() - t0, 1), "inner expired:", inner.Expired());
+                    o.Print("inner TimeoutError at", Py.Round(loop.Time() - t0, 1), "inner expired:", inner.Expired);
                 }
                 await Sleep(0.1);
             });
-            o.Print("outer not expired:", outer.Expired(), "at", Py.Round(loop.Time() - t0, 1));
-            o.Print("cancelling:", CurrentTask()!.Cancelling());
+            o.Print("outer not expired:", outer.Expired, "at", Py.Round(loop.Time() - t0, 1));
+            o.Print("cancelling:", CurrentTask()!.Cancelling);
         }
 
         EventLoop.Run(() => Main(), Virtual);
@@ -238,7 +238,7 @@ internal static class T87_GroupsAndTimeouts
                 o.Print("body without await runs");
                 return Task.CompletedTask;
             });
-            o.Print("completed, expired:", cm.Expired());
+            o.Print("completed, expired:", cm.Expired);
             try
             {
                 await loop.TimeoutAt(loop.Time() - 1, async _ =>
@@ -265,7 +265,7 @@ internal static class T87_GroupsAndTimeouts
                 await loop.Timeout(null, async scope =>
                 {
                     cm = scope;
-                    o.Print("when:", cm.When());
+                    o.Print("when:", cm.When);
                     await Sleep(0.3);
                     o.Print("no deadline, slept until", Py.Round(loop.Time() - t0, 1));
                     cm.Reschedule(loop.Time() + 0.2);
@@ -299,12 +299,12 @@ internal static class T87_GroupsAndTimeouts
                 }
                 catch (CancelledError)
                 {
-                    o.Print("body swallowed cancel at", Py.Round(loop.Time() - t0, 1), "cancelling:", me.Cancelling());
+                    o.Print("body swallowed cancel at", Py.Round(loop.Time() - t0, 1), "cancelling:", me.Cancelling);
                 }
                 await Sleep(0.1);
                 o.Print("body continued to", Py.Round(loop.Time() - t0, 1));
             });
-            o.Print("no TimeoutError, expired:", cm.Expired(), "cancelling:", me.Cancelling());
+            o.Print("no TimeoutError, expired:", cm.Expired, "cancelling:", me.Cancelling);
             await Sleep(0.1);
             o.Print("task still usable at", Py.Round(loop.Time() - t0, 1));
         }

@@ -27,5 +27,5 @@ public abstract class DatagramTransport : BaseTransport
     public abstract void Abort();
 
     /// <summary>The bytes of the datagrams buffered: asyncio's <c>get_write_buffer_size()</c>.</summary>
-    public abstract int GetWriteBufferSize();
+    public abstract int WriteBufferSize { get; }
 }

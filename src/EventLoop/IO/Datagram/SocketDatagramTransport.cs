@@ -39,7 +39,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         _remote = remote;
         socket.Blocking = false;
         _local = socket.LocalEndPoint;
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
     }
 
     bool EventLoop.IReadinessProbe.IsReady => _receive is { IsCompleted: true } || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
@@ -225,7 +225,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         }
     }
 
-    public override int GetWriteBufferSize() => _bufferSize;
+    public override int WriteBufferSize => _bufferSize;
 
     private void MaybePauseProtocol()
     {
@@ -306,7 +306,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         finally
         {
             _socket.Dispose();
-            Loop.OpenTransportCount--;
+            Loop._openTransportCount--;
         }
     }
 

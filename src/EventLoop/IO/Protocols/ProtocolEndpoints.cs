@@ -50,7 +50,7 @@ public static class ProtocolEndpoints
         foreach (var address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            loop.OpenTransportCount++;
+            loop._openTransportCount++;
             try
             {
                 await loop.ConnectAsync(socket, new IPEndPoint(address, port), cancellationToken);
@@ -58,13 +58,13 @@ public static class ProtocolEndpoints
             catch (Exception exception)
             {
                 socket.Dispose();
-                loop.OpenTransportCount--;
+                loop._openTransportCount--;
                 if (exception is OperationCanceledException)
                     throw;
                 first ??= exception;
                 continue;
             }
-            loop.OpenTransportCount--; // the transport counts it from here on
+            loop._openTransportCount--; // the transport counts it from here on
             return await MakeTransportAsync(loop, socket, protocolFactory, cancellationToken);
         }
         throw first ?? new SocketException((int)SocketError.HostNotFound);
@@ -94,7 +94,7 @@ public static class ProtocolEndpoints
         where TProtocol : BaseProtocol
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
         try
         {
             await loop.ConnectAsync(socket, new UnixDomainSocketEndPoint(path), cancellationToken);
@@ -102,10 +102,10 @@ public static class ProtocolEndpoints
         catch
         {
             socket.Dispose();
-            loop.OpenTransportCount--;
+            loop._openTransportCount--;
             throw;
         }
-        loop.OpenTransportCount--;
+        loop._openTransportCount--;
         return await MakeTransportAsync(loop, socket, protocolFactory, cancellationToken);
     }
 
@@ -202,7 +202,7 @@ public static class ProtocolEndpoints
             {
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 sockets.Add(socket);
-                loop.OpenTransportCount++;
+                loop._openTransportCount++;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 if (address.AddressFamily == AddressFamily.InterNetworkV6)
                     socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
@@ -215,7 +215,7 @@ public static class ProtocolEndpoints
             foreach (var socket in sockets)
             {
                 socket.Dispose();
-                loop.OpenTransportCount--;
+                loop._openTransportCount--;
             }
             throw;
         }
@@ -243,7 +243,7 @@ public static class ProtocolEndpoints
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
@@ -252,7 +252,7 @@ public static class ProtocolEndpoints
         catch
         {
             socket.Dispose();
-            loop.OpenTransportCount--;
+            loop._openTransportCount--;
             throw;
         }
         var server = new Server(loop, [socket], (server, client) => Accept(loop, server, client, protocolFactory));

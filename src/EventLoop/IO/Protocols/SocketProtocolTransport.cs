@@ -57,7 +57,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         socket.Blocking = false;
         _peer = SafeEndPoint(remote: true);
         _local = SafeEndPoint(remote: false);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
     }
 
     /// <summary>Called once the connection is lost (asyncio's <c>Server._detach</c>).</summary>
@@ -393,7 +393,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         }
     }
 
-    public override int GetWriteBufferSize() => _pendingCount + _inFlight;
+    public override int WriteBufferSize => _pendingCount + _inFlight;
 
     public override (int Low, int High) GetWriteBufferLimits() => (_lowWater, _highWater);
 
@@ -406,7 +406,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
 
     private void MaybePauseProtocol()
     {
-        if (GetWriteBufferSize() <= _highWater || _protocolPaused)
+        if (WriteBufferSize <= _highWater || _protocolPaused)
             return;
         _protocolPaused = true;
         try
@@ -421,7 +421,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
 
     private void MaybeResumeProtocol()
     {
-        if (!_protocolPaused || GetWriteBufferSize() > _lowWater)
+        if (!_protocolPaused || WriteBufferSize > _lowWater)
             return;
         _protocolPaused = false;
         try
@@ -489,7 +489,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         finally
         {
             CloseSocket();
-            Loop.OpenTransportCount--;
+            Loop._openTransportCount--;
             OnLost?.Invoke(this);
         }
     }
@@ -515,6 +515,6 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     public override string ToString()
     {
         string state = _lost ? " closed" : _closing ? " closing" : "";
-        return $"<Transport{state} read={(IsReading ? "polling" : "idle")} write=<{(_sending ? "polling" : "idle")}, bufsize={GetWriteBufferSize()}>>";
+        return $"<Transport{state} read={(IsReading ? "polling" : "idle")} write=<{(_sending ? "polling" : "idle")}, bufsize={WriteBufferSize}>>";
     }
 }

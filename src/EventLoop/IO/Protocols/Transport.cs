@@ -54,7 +54,7 @@ public abstract class Transport : BaseTransport
     public abstract bool IsReading { get; }
 
     /// <summary>The bytes buffered, not yet taken by the socket: asyncio's <c>get_write_buffer_size()</c>.</summary>
-    public abstract int GetWriteBufferSize();
+    public abstract int WriteBufferSize { get; }
 
     /// <summary>Sets the flow control marks: asyncio's <c>set_write_buffer_limits(high=None, low=None)</c>.</summary>
     /// <remarks>Defaults as asyncio's: high 64 KiB (or 4 × low), low high / 4. Throws <see cref="ArgumentException"/> "high (h) must be &gt;= low (l) must be &gt;= 0". May call <see cref="BaseProtocol.PauseWriting"/> at once.</remarks>

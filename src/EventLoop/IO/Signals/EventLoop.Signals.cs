@@ -5,8 +5,6 @@ namespace Asyncio;
 
 public sealed partial class EventLoop
 {
-    private Dictionary<PosixSignal, PosixSignalRegistration>? _signalHandlers;
-
     /// <summary>Runs <paramref name="callback"/> on the loop whenever <paramref name="signal"/> arrives: asyncio's <c>loop.add_signal_handler(sig, callback)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.add_signal_handler(signum, callback)</c>. Built on

@@ -61,7 +61,7 @@ public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
     internal bool IsPaused => _paused;
 
     /// <summary>The exception set by <see cref="SetException"/>, or <see langword="null"/>: asyncio's <c>reader.exception()</c>.</summary>
-    public Exception? Exception() => _exception;
+    public Exception? Exception => _exception;
 
     /// <summary>Makes every later read throw <paramref name="exception"/>, and wakes a waiting read with it: asyncio's <c>reader.set_exception(exc)</c>.</summary>
     public void SetException(Exception exception)

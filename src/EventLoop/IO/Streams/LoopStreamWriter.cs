@@ -74,7 +74,7 @@ public sealed class LoopStreamWriter
     }
 
     /// <summary>Whether <see cref="WriteEof"/> is supported: asyncio's <c>writer.can_write_eof()</c>.</summary>
-    public bool CanWriteEof() => _transport.CanWriteEof;
+    public bool CanWriteEof => _transport.CanWriteEof;
 
     /// <summary>Bytes buffered and not yet sent: asyncio's <c>transport.get_write_buffer_size()</c>.</summary>
     public int WriteBufferSize => _transport.WriteBufferSize;
@@ -103,14 +103,14 @@ public sealed class LoopStreamWriter
     {
         var transport = _transport;
         transport.Loop.CheckThread(nameof(DrainAsync));
-        if (_reader?.Exception() is null && !transport.IsClosing && !transport.WritePaused)
+        if (_reader?.Exception is null && !transport.IsClosing && !transport.WritePaused)
             return Task.CompletedTask;
         return DrainSlowAsync(cancellationToken);
     }
 
     private async Task DrainSlowAsync(CancellationToken cancellationToken)
     {
-        if (_reader?.Exception() is { } exception)
+        if (_reader?.Exception is { } exception)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
         if (_transport.IsClosing)
         {

@@ -130,7 +130,7 @@ public sealed class Server : IAsyncDisposable
             Attach(client, null);
             return;
         }
-        Loop.OpenTransportCount++; // the handshaking socket, until its transport counts it
+        Loop._openTransportCount++; // the handshaking socket, until its transport counts it
         Loop.StartDetached(static s => { var (server, socket) = ((Server, Socket))s; return server.AcceptTlsAsync(socket); }, (this, client));
     }
 
@@ -146,10 +146,10 @@ public sealed class Server : IAsyncDisposable
             // asyncio's SSLProtocol._fatal_error: a failed or timed-out handshake (an OSError:
             // SSLError, ConnectionAbortedError) is logged in debug mode only, never reported.
             TlsHandshake.CloseQuietly(client);
-            Loop.OpenTransportCount--;
+            Loop._openTransportCount--;
             return;
         }
-        Loop.OpenTransportCount--;
+        Loop._openTransportCount--;
         Attach(client, tls);
     }
 
@@ -214,7 +214,7 @@ public sealed class Server : IAsyncDisposable
         foreach (var socket in sockets)
         {
             socket.Dispose();
-            Loop.OpenTransportCount--;
+            Loop._openTransportCount--;
         }
         if (_servingForever is { Done: false } forever)
         {

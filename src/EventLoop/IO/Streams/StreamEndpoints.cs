@@ -97,7 +97,7 @@ public static class StreamEndpoints
         foreach (var address in addresses)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            loop.OpenTransportCount++;
+            loop._openTransportCount++;
             try
             {
                 await ConnectAsync(loop, socket, new IPEndPoint(address, port), cancellationToken);
@@ -105,7 +105,7 @@ public static class StreamEndpoints
             catch (Exception exception)
             {
                 socket.Dispose();
-                loop.OpenTransportCount--;
+                loop._openTransportCount--;
                 if (exception is OperationCanceledException)
                     throw;
                 first ??= exception;
@@ -123,11 +123,11 @@ public static class StreamEndpoints
                 catch
                 {
                     TlsHandshake.CloseQuietly(socket);
-                    loop.OpenTransportCount--;
+                    loop._openTransportCount--;
                     throw;
                 }
             }
-            loop.OpenTransportCount--; // the transport counts it from here on
+            loop._openTransportCount--; // the transport counts it from here on
             return WrapSocket(loop, socket, limit, tls);
         }
         throw first ?? new SocketException((int)SocketError.HostNotFound);
@@ -154,7 +154,7 @@ public static class StreamEndpoints
     private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(EventLoop loop, string path, int limit, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
         try
         {
             await ConnectAsync(loop, socket, new UnixDomainSocketEndPoint(path), cancellationToken);
@@ -162,10 +162,10 @@ public static class StreamEndpoints
         catch
         {
             socket.Dispose();
-            loop.OpenTransportCount--;
+            loop._openTransportCount--;
             throw;
         }
-        loop.OpenTransportCount--;
+        loop._openTransportCount--;
         return WrapSocket(loop, socket, limit);
     }
 
@@ -283,7 +283,7 @@ public static class StreamEndpoints
             {
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 sockets.Add(socket);
-                loop.OpenTransportCount++;
+                loop._openTransportCount++;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 if (address.AddressFamily == AddressFamily.InterNetworkV6)
                     socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
@@ -296,7 +296,7 @@ public static class StreamEndpoints
             foreach (var socket in sockets)
             {
                 socket.Dispose();
-                loop.OpenTransportCount--;
+                loop._openTransportCount--;
             }
             throw;
         }
@@ -330,7 +330,7 @@ public static class StreamEndpoints
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
@@ -339,7 +339,7 @@ public static class StreamEndpoints
         catch
         {
             socket.Dispose();
-            loop.OpenTransportCount--;
+            loop._openTransportCount--;
             throw;
         }
         var server = new Server(loop, [socket], handler, limit);

@@ -52,7 +52,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
         Loop = loop;
         _reader = reader;
         reader?.SetTransport(this);
-        loop.OpenTransportCount++;
+        loop._openTransportCount++;
     }
 
     public EventLoop Loop { get; }
@@ -416,7 +416,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
         {
             // Closing a broken socket may throw again; the connection is gone either way.
         }
-        Loop.OpenTransportCount--;
+        Loop._openTransportCount--;
         if (_reader is not null)
         {
             if (exception is null)
