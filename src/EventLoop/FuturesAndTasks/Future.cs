@@ -580,5 +580,5 @@ public abstract class Future : IAwaitTarget
 
     // Only an await from another thread resumes while its Future is pending: its loop closed.
     private void ThrowClosedWhileAwaited() => throw new InvalidOperationException(
-        $"Cannot await {this} from a thread that is not its loop's: Event loop is closed, so it can never complete.");
+        $"Cannot await {this} from a thread that is not its loop's: {ThrowHelper.ClosedMessage}, so it can never complete.");
 }

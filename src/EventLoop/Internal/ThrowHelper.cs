@@ -18,6 +18,10 @@ internal static partial class ThrowHelper
     // asyncio base_events._check_thread.
     public const string WrongThreadMessage = "Non-thread-safe operation invoked on an event loop other than the current one";
 
+    // CPython's RuntimeErrors for a coroutine resumed while it runs, and one resumed after it ended.
+    public const string CoroutineRunningMessage = "coroutine is being awaited already";
+    public const string CoroutineReusedMessage = "cannot reuse already awaited coroutine";
+
     [DoesNotReturn]
     public static void Closed() => throw ClosedError();
 
