@@ -119,7 +119,7 @@ public class PortedTaskTests : LoopTest
 
         var error = Assert.Throws<ArgumentException>(() => other.EnsureFuture(f));
 
-        Assert.StartsWith("The future belongs to a different loop than the one specified as the loop argument", error.Message);
+        Assert.Equal("The future belongs to a different loop than the one specified as the loop argument", error.Message);
     }
 
     // cpython: test_tasks.py::BaseTaskTests::test_task_basics
@@ -677,7 +677,7 @@ public class PortedTaskTests : LoopTest
 
         var fut = loop.CreateFuture<int>();
         var bad = Assert.Throws<ArgumentOutOfRangeException>(() => loop.RunUntilComplete(() => loop.Wait([fut], returnWhen: (ReturnWhen)(-1))));
-        Assert.StartsWith("Invalid return_when value: -1", bad.Message);
+        Assert.Equal("Invalid return_when value: -1", bad.Message);
         fut.Cancel();
     }
 
@@ -1387,7 +1387,7 @@ public class PortedTaskTests : LoopTest
 
         var error = Assert.Throws<ArgumentException>(() => loop.Gather<int>(fut1, fut2));
 
-        Assert.StartsWith("The future belongs to a different loop than the one specified as the loop argument", error.Message);
+        Assert.Equal("The future belongs to a different loop than the one specified as the loop argument", error.Message);
     }
 
     // cpython: test_tasks.py::FutureGatherTests::test_one_cancellation

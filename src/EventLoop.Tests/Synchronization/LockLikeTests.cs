@@ -446,6 +446,6 @@ public abstract class LockLikeTests : LoopTest
         });
 
         Assert.Equal(4, errors.Count);
-        Assert.All(errors, e => Assert.Contains("from another thread while the loop runs", Assert.IsType<InvalidOperationException>(e).Message));
+        Assert.All(errors, e => Assert.Contains("from another thread while the loop runs", Assert.IsType<InvalidOperationException>(Assert.IsType<InvalidOperationException>(e).InnerException).Message));
     }
 }

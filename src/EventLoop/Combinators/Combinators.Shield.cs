@@ -83,7 +83,7 @@ public static partial class Combinators
     private static void CheckAwaitableLoop(EventLoop loop, Future? future)
     {
         if (future is not null && future.Loop != loop)
-            ThrowHelper.OtherLoop("awaitable");
+            ThrowHelper.OtherLoop();
     }
 
     private static Future<T> Shielded<T>(EventLoop loop, Future<T> outer, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ public static partial class Combinators
     {
         loop.CheckThread(nameof(Shield));
         if (inner.Loop != loop)
-            ThrowHelper.OtherLoop(nameof(inner));
+            ThrowHelper.OtherLoop();
         if (inner.Done && inner is Future<T> same)
             return same;
         var outer = create(loop);

@@ -128,7 +128,7 @@ public static partial class Combinators
         foreach (var awaitable in awaitables)
         {
             if (awaitable.AsLoopFuture is { } future && future.Loop != loop)
-                ThrowHelper.OtherLoop(nameof(awaitables));
+                ThrowHelper.OtherLoop();
         }
         var children = new Future[awaitables.Length];
         for (int i = 0; i < awaitables.Length; i++)
@@ -174,7 +174,7 @@ public static partial class Combinators
         if (future is null)
             ThrowHelper.NullElement(paramName);
         if (future.Loop != loop)
-            ThrowHelper.OtherLoop(paramName);
+            ThrowHelper.OtherLoop();
     }
 
     private static Future<T[]> GatherCore<T>(EventLoop loop, Future[] children, bool returnExceptions, Func<Future, T> resultOf, bool allDistinct = false)
@@ -252,9 +252,9 @@ public static partial class Combinators
             set.Add(future);
         }
         if (set.Count == 0)
-            throw new ArgumentException("Set of Tasks/Futures is empty."); // no parameter name: .NET would append it to asyncio's message
+            ThrowHelper.EmptyWaitSet();
         if (returnWhen is not (ReturnWhen.AllCompleted or ReturnWhen.FirstCompleted or ReturnWhen.FirstException))
-            throw new ArgumentOutOfRangeException(nameof(returnWhen), returnWhen, $"Invalid return_when value: {returnWhen}");
+            ThrowHelper.InvalidReturnWhen(returnWhen);
         if (!cancellationToken.CanBeCanceled)
             return WaitCore(loop, set, timeout, returnWhen);
         return StructuredConcurrency.RunInTimeout(loop, null, static (_, s) => WaitCore(s.Loop, s.Set, s.Timeout, s.ReturnWhen),
@@ -470,7 +470,7 @@ public static partial class Combinators
     private static IFuture<T> OwnFuture<T>(EventLoop loop, IFuture<T> future)
     {
         if (future.AsFuture().Loop != loop)
-            ThrowHelper.OtherLoop(nameof(future));
+            ThrowHelper.OtherLoop();
         return future;
     }
 

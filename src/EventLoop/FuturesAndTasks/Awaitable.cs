@@ -71,7 +71,7 @@ public readonly struct Awaitable
             case AwaitableKind.Future:
                 var future = (Future)_source!;
                 if (future.Loop != loop)
-                    ThrowHelper.OtherLoop("awaitable");
+                    ThrowHelper.OtherLoop();
                 return future;
             case AwaitableKind.Coroutine:
                 return loop.CreateTask(new Coroutine((CoroutineCore)_source!), name);

@@ -57,7 +57,7 @@ public readonly struct Awaitable<T>
             case AwaitableKind.Future:
                 var future = (Future)_source!;
                 if (future.Loop != loop)
-                    ThrowHelper.OtherLoop("awaitable");
+                    ThrowHelper.OtherLoop();
                 return (IFuture<T>)future;
             case AwaitableKind.Coroutine:
                 return loop.CreateTask(new Coroutine<T>((CoroutineCore<T>)_source!), name);

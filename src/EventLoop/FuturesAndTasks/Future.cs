@@ -504,8 +504,7 @@ public abstract class Future : IAwaitTarget
         {
             // asyncio: "Task ... got Future ... attached to a different loop", thrown into the
             // task at its next step instead of a wait that could never end.
-            otherLoopTask.Task.ThrowOnNextStep(new InvalidOperationException(
-                $"Task {otherLoopTask.Task} got Future {this} attached to a different loop"));
+            otherLoopTask.Task.ThrowOnNextStep(ThrowHelper.FutureOfOtherLoopError(otherLoopTask.Task, this));
             otherLoopTask.Post(static c => ((Action)c!)(), continuation);
         }
         else if (loop.IsClosed)
@@ -532,8 +531,7 @@ public abstract class Future : IAwaitTarget
         {
             // A task of another loop, on that loop's thread: asyncio's "attached to a different
             // loop", as on the loop-thread path.
-            otherLoopTask.Task.ThrowOnNextStep(new InvalidOperationException(
-                $"Task {otherLoopTask.Task} got Future {this} attached to a different loop"));
+            otherLoopTask.Task.ThrowOnNextStep(ThrowHelper.FutureOfOtherLoopError(otherLoopTask.Task, this));
             otherLoopTask.Post(static c => ((Action)c!)(), continuation);
             return;
         }
@@ -582,5 +580,5 @@ public abstract class Future : IAwaitTarget
 
     // Only an await from another thread resumes while its Future is pending: its loop closed.
     private void ThrowClosedWhileAwaited() => throw new InvalidOperationException(
-        $"Cannot await {this} from a thread that is not its loop's: Event loop is closed, so it can never complete.");
+        $"Cannot await {this} from a thread that is not its loop's: {ThrowHelper.ClosedMessage}, so it can never complete.");
 }

@@ -89,8 +89,8 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
     public string? WhyNotStartable => _state switch
     {
         State.Created => null,
-        State.Running or State.Suspended => "coroutine is being awaited already",
-        _ => "cannot reuse already awaited coroutine",
+        State.Running or State.Suspended => ThrowHelper.CoroutineRunningMessage,
+        _ => ThrowHelper.CoroutineReusedMessage,
     };
 
     /// <summary>Marks a coroutine that will never run (its task was cancelled first); a later await of it throws.</summary>
@@ -240,7 +240,7 @@ internal abstract class CoroutineCore : ITaskStep, IAwaitTarget
         }
         if (_state != State.Finished)
             throw new InvalidOperationException(_state == State.Closed
-                ? "cannot reuse already awaited coroutine"
+                ? ThrowHelper.CoroutineReusedMessage
                 : "The coroutine has not finished.");
     }
 

@@ -6,32 +6,28 @@ namespace Asyncio.Internal;
 internal static class LoopBinding
 {
     /// <summary>asyncio's <c>_get_loop()</c>: the running loop, which becomes the owner's loop on first use; another loop is an error.</summary>
-    public static EventLoop Get(ref EventLoop? bound, object owner)
-    {
-        var running = EventLoop.RunningLoop;
-        if (running is null)
-            throw new InvalidOperationException($"no running event loop: {owner} can only wait inside a running loop");
-        bound ??= running;
-        if (!ReferenceEquals(bound, running))
-            throw new InvalidOperationException($"{owner} is bound to a different event loop");
-        return running;
-    }
+    public static EventLoop Get(ref EventLoop? bound, object owner) =>
+        TryGet(ref bound, owner, out var loop, out var error) ? loop : throw error;
 
     /// <summary>Like <see cref="Get"/>, but hands the error back, for a wait that reports it at its <c>await</c> (as the coroutine it is in asyncio would).</summary>
     public static bool TryGet(ref EventLoop? bound, object owner, [NotNullWhen(true)] out EventLoop? loop, [NotNullWhen(false)] out Exception? error)
     {
-        try
+        var running = EventLoop.RunningLoop;
+        loop = null;
+        if (running is null)
         {
-            loop = Get(ref bound, owner);
-            error = null;
-            return true;
-        }
-        catch (InvalidOperationException e)
-        {
-            loop = null;
-            error = e;
+            error = ThrowHelper.NoRunningLoopForWaitError(owner);
             return false;
         }
+        bound ??= running;
+        if (!ReferenceEquals(bound, running))
+        {
+            error = ThrowHelper.BoundToOtherLoopError(owner);
+            return false;
+        }
+        loop = running;
+        error = null;
+        return true;
     }
 
     /// <summary>Binds to <paramref name="loop"/> explicitly (used by adapters made before the loop runs).</summary>
@@ -39,6 +35,6 @@ internal static class LoopBinding
     {
         bound ??= loop;
         if (!ReferenceEquals(bound, loop))
-            throw new InvalidOperationException($"{owner} is bound to a different event loop");
+            throw ThrowHelper.BoundToOtherLoopError(owner);
     }
 }

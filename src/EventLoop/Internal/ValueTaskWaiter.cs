@@ -175,7 +175,7 @@ internal abstract class ValueTaskWaiter<TResult> : WaiterFuture, IValueTaskSourc
     {
         if (!_completed)
             throw new InvalidOperationException(Loop.IsClosed
-                ? $"The wait on {Owner} can never complete: Event loop is closed."
+                ? $"The wait on {Owner} can never complete: {ThrowHelper.ClosedMessage}."
                 : $"The ValueTask of a wait on {Owner} has not completed yet.");
         if (Error is { } error)
             ExceptionDispatchInfo.Throw(error);

@@ -183,7 +183,7 @@ public sealed partial class EventLoop
     {
         ArgumentNullException.ThrowIfNull(future);
         if (future.Loop != this)
-            ThrowHelper.OtherLoop(nameof(future));
+            ThrowHelper.OtherLoop();
         CheckThread(nameof(EnsureFuture));
         CancelOn(future, cancellationToken);
         return future;

@@ -15,7 +15,12 @@ namespace Asyncio;
 /// <see cref="LoopTask"/>s whose every <c>await</c> resumes on the loop's thread.</para>
 /// <para>The loop belongs to the thread that runs it. Only <see cref="CallSoonThreadsafe(Action)"/>,
 /// <see cref="Stop"/> and posts to its SynchronizationContext may come from other threads; any
-/// other call from another thread while the loop runs throws <see cref="InvalidOperationException"/>.</para>
+/// other call from another thread while the loop runs throws <see cref="InvalidOperationException"/>
+/// with asyncio's message ("Non-thread-safe operation invoked on an event loop other than the current
+/// one"); its <see cref="Exception.InnerException"/> names the call. The usual cause is a loop task
+/// that awaited with <c>ConfigureAwait(false)</c> and went on on the thread pool: await without it
+/// inside a loop task, or hand work to the loop with <see cref="CallSoonThreadsafe(Action)"/> or
+/// <c>RunCoroutineThreadsafe</c>.</para>
 /// </remarks>
 public sealed partial class EventLoop : IDisposable, IAwaitTarget
 {
@@ -792,7 +797,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private void RunUntilDoneEntered(Future future, bool newTask)
     {
         if (future.Loop != this)
-            ThrowHelper.OtherLoop(nameof(future));
+            ThrowHelper.OtherLoop();
         future.AddListener(StopOnDone.Instance);
         try
         {
@@ -846,7 +851,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     public void Close()
     {
         if (IsRunning)
-            throw new InvalidOperationException("Cannot close a running event loop");
+            ThrowHelper.CloseRunning();
         if (_closed)
             return;
         // The inbox first: from here a call from another thread is refused at once, and every

@@ -1,3 +1,5 @@
+using Asyncio.Internal;
+
 namespace Asyncio;
 
 /// <summary>Runs several top-level coroutines on one loop, then closes it cleanly: asyncio's <c>asyncio.Runner</c> (3.11).</summary>
@@ -103,7 +105,7 @@ public sealed class EventLoopRunner : IDisposable
             return;
         var loop = _loop!;
         if (loop.IsRunning)
-            throw new InvalidOperationException("Cannot close a running event loop");
+            ThrowHelper.CloseRunning();
         try
         {
             CancelAllTasks(loop);

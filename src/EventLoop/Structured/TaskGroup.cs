@@ -73,9 +73,9 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
     {
         _loop.CheckThread(nameof(ExitAsync));
         if (!_entered)
-            throw new InvalidOperationException($"TaskGroup {this} has not been entered");
+            ThrowHelper.TaskGroupNotEntered(this);
         if (_exitStarted)
-            throw new InvalidOperationException($"TaskGroup {this} is finished");
+            ThrowHelper.TaskGroupFinished(this);
         return new ValueTask(ExitAsync(exception, outcomeKnown: true));
     }
 
@@ -147,11 +147,11 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         if (!_entered)
-            throw new InvalidOperationException($"TaskGroup {this} has not been entered");
+            ThrowHelper.TaskGroupNotEntered(this);
         if (_exiting && _tasks.Count == 0)
-            throw new InvalidOperationException($"TaskGroup {this} is finished");
+            ThrowHelper.TaskGroupFinished(this);
         if (_aborting)
-            throw new InvalidOperationException($"TaskGroup {this} is shutting down");
+            ThrowHelper.TaskGroupShuttingDown(this);
         return coroutine;
     }
 
@@ -173,8 +173,8 @@ public sealed class TaskGroup : IFutureListener, IAsyncDisposable
     internal void EnterCore()
     {
         if (_entered)
-            throw new InvalidOperationException($"TaskGroup {this} has already been entered");
-        _parentTask = _loop.CurrentTask ?? throw new InvalidOperationException($"TaskGroup {this} cannot determine the parent task");
+            ThrowHelper.TaskGroupAlreadyEntered(this);
+        _parentTask = _loop.CurrentTask ?? throw ThrowHelper.TaskGroupNoParentTaskError(this);
         _cancellingAtEnter = _parentTask.Cancelling;
         _entered = true;
     }

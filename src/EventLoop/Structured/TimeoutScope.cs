@@ -51,11 +51,11 @@ public sealed class TimeoutScope : IAsyncDisposable
         if (_state != ScopeState.Entered)
         {
             if (_state == ScopeState.Created)
-                throw new InvalidOperationException("Timeout has not been entered");
-            throw new InvalidOperationException($"Cannot change state of {StateName} Timeout");
+                ThrowHelper.TimeoutNotEntered();
+            ThrowHelper.TimeoutStateFinal(StateName);
         }
         if (when is double w && double.IsNaN(w))
-            throw new ArgumentOutOfRangeException(nameof(when), "The deadline is NaN; give a loop time in seconds.");
+            ThrowHelper.NaN(nameof(when));
         _when = when;
         _timeoutHandle?.Cancel();
         if (when is null)
@@ -101,9 +101,9 @@ public sealed class TimeoutScope : IAsyncDisposable
     {
         _loop.CheckThread(nameof(ExitAsync));
         if (_state == ScopeState.Created)
-            throw new InvalidOperationException("Timeout has not been entered");
+            ThrowHelper.TimeoutNotEntered();
         if (_state is ScopeState.Expired or ScopeState.Exited)
-            throw new InvalidOperationException($"Cannot change state of {StateName} Timeout");
+            ThrowHelper.TimeoutStateFinal(StateName);
         return Exit(exception, outcomeKnown: true)
             ? ValueTask.FromException(ThrowHelper.TimeoutError(exception))
             : default;
@@ -153,8 +153,8 @@ public sealed class TimeoutScope : IAsyncDisposable
     internal void EnterCore()
     {
         if (_state != ScopeState.Created)
-            throw new InvalidOperationException("Timeout has already been entered");
-        var task = _loop.CurrentTask ?? throw new InvalidOperationException("Timeout should be used inside a task");
+            ThrowHelper.TimeoutAlreadyEntered();
+        var task = _loop.CurrentTask ?? throw ThrowHelper.TimeoutOutsideTaskError();
         _state = ScopeState.Entered;
         _task = task;
         _cancelling = task.Cancelling;

@@ -1,3 +1,5 @@
+using Asyncio.Internal;
+
 namespace Asyncio;
 
 /// <summary>Holds tasks until a fixed number of them wait, then lets them all go: asyncio's <c>Barrier</c>.</summary>
@@ -31,7 +33,7 @@ public sealed class AsyncBarrier
     public AsyncBarrier(int parties)
     {
         if (parties < 1)
-            throw new ArgumentOutOfRangeException(nameof(parties), parties, "parties must be > 0");
+            ThrowHelper.BarrierParties();
         _parties = parties;
     }
 

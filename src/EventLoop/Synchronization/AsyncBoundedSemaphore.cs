@@ -1,4 +1,5 @@
 using System.Threading;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -23,7 +24,7 @@ public sealed class AsyncBoundedSemaphore : AsyncSemaphore
     {
         CheckThread(nameof(Release));
         if (Value >= _boundValue)
-            throw new SemaphoreFullException("BoundedSemaphore released too many times");
+            ThrowHelper.BoundedSemaphoreReleasedTooManyTimes();
         base.Release();
     }
 

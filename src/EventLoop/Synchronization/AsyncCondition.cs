@@ -83,7 +83,7 @@ public sealed class AsyncCondition : IReleasable
         // Check first, before the lock is released: a refused wait keeps holding it.
         CheckThread(nameof(WaitAsync));
         if (!Locked)
-            throw new InvalidOperationException("cannot wait on un-acquired lock");
+            ThrowHelper.ConditionWaitUnacquired();
         if (cancellationToken.IsCancellationRequested)
             return ValueTask.FromCanceled<bool>(cancellationToken);
         return WaitCoreAsync(cancellationToken);
@@ -173,7 +173,7 @@ public sealed class AsyncCondition : IReleasable
     {
         CheckThread(nameof(Notify));
         if (!Locked)
-            throw new InvalidOperationException("cannot notify on un-acquired lock");
+            ThrowHelper.ConditionNotifyUnacquired();
         NotifyCore(n);
     }
 

@@ -129,7 +129,7 @@ public sealed class AsyncLock : IReleasable, IWaitLine
     {
         _loop?.CheckThread(nameof(Release));
         if (!_locked)
-            throw new InvalidOperationException("Lock is not acquired.");
+            ThrowHelper.LockNotAcquired();
         _locked = false;
         WakeUpFirst();
         AssertInvariants();

@@ -248,7 +248,7 @@ public partial class AsyncQueue<T>
     {
         _loop?.CheckThread(nameof(TaskDone));
         if (_unfinishedTasks <= 0)
-            throw new InvalidOperationException("task_done() called too many times");
+            ThrowHelper.TaskDoneTooManyTimes();
         _unfinishedTasks--;
         if (_unfinishedTasks == 0)
             _finished.SetCore();

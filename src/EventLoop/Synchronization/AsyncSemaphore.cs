@@ -27,7 +27,7 @@ public class AsyncSemaphore : IReleasable, IWaitLine
     public AsyncSemaphore(int value = 1)
     {
         if (value < 0)
-            throw new ArgumentOutOfRangeException(nameof(value), value, "Semaphore initial value must be >= 0");
+            ThrowHelper.SemaphoreInitialValue();
         _value = value;
     }
 

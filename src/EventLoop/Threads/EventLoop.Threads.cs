@@ -166,7 +166,7 @@ public sealed partial class EventLoop
             if (_cancelRequested || _token.IsCancellationRequested)
                 Finish(static c => c.TrySetCanceled());
             else
-                Finish(static c => c.TrySetException(new InvalidOperationException("Event loop is closed")));
+                Finish(static c => c.TrySetException(ThrowHelper.ClosedError()));
         }
 
         private void CancelOnLoop()

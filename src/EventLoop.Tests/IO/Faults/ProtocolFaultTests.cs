@@ -96,7 +96,7 @@ public class ProtocolFaultTests : LoopTest
             var (transport, client) = await loop.CreateConnectionAsync(() => new Peer(loop, clientLog), "127.0.0.1", PortOf(server));
             // More than the loopback socket buffers hold while the peer does not read.
             transport.Write(new byte[32 * 1024 * 1024]);
-            int buffered = transport.GetWriteBufferSize();
+            int buffered = transport.WriteBufferSize;
             while (serverPeer is null)
                 await loop.Sleep(0.001); // the server side's connection_made has not run yet
             var peerTransport = await serverPeer.Made;
@@ -119,7 +119,7 @@ public class ProtocolFaultTests : LoopTest
         if (clientLog.Count == 4)
             Assert.Equal("eof", clientLog[2]);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -150,7 +150,7 @@ public class ProtocolFaultTests : LoopTest
         Assert.Equal(["made", "data", "eof", "lost null"], clientLog);
         Assert.Equal(["made", "data", "eof", "lost null"], serverLog);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -170,7 +170,7 @@ public class ProtocolFaultTests : LoopTest
                 var peer = new Peer(loop, serverLog);
                 void Flood()
                 {
-                    while (!peer.Transport!.IsClosing && peer.Transport.GetWriteBufferSize() <= peer.Transport.GetWriteBufferLimits().High)
+                    while (!peer.Transport!.IsClosing && peer.Transport.WriteBufferSize <= peer.Transport.GetWriteBufferLimits().High)
                         peer.Transport.Write(new byte[chunk]);
                 }
                 peer.OnResumeWriting = Flood;
@@ -188,7 +188,7 @@ public class ProtocolFaultTests : LoopTest
             while (serverPeer is null)
                 await loop.Sleep(0.001);
             await serverPeer.Paused; // the peer's kernel buffers fill up: its transport pauses the writer
-            int peerBuffer = serverPeer.Transport!.GetWriteBufferSize();
+            int peerBuffer = serverPeer.Transport!.WriteBufferSize;
             int peerHigh = serverPeer.Transport.GetWriteBufferLimits().High;
             transport.Abort();
             var lost = await serverPeer.Lost;
@@ -204,7 +204,7 @@ public class ProtocolFaultTests : LoopTest
         Assert.StartsWith("lost ", serverLog[^1]);
         Assert.True(lost is null or SocketException);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -222,7 +222,7 @@ public class ProtocolFaultTests : LoopTest
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
         Assert.Equal(0, made);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -236,7 +236,7 @@ public class ProtocolFaultTests : LoopTest
         Assert.Equal(SocketError.HostNotFound, error.SocketErrorCode);
         Assert.Equal(0, made);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 }

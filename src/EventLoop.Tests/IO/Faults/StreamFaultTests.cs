@@ -70,7 +70,7 @@ public class StreamFaultTests : LoopTest
         AssertConnectionError(drainError);
         Assert.Same(drainError, readError);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -92,7 +92,7 @@ public class StreamFaultTests : LoopTest
                 await w.WaitClosedAsync();
             }, "127.0.0.1", 0);
             var (reader, writer) = await loop.OpenConnectionAsync("127.0.0.1", PortOf(server));
-            Assert.True(writer.CanWriteEof());
+            Assert.True(writer.CanWriteEof);
             writer.Write(B("hello"));
             writer.WriteEof();
             var answer = S(await reader.ReadLineAsync());
@@ -107,7 +107,7 @@ public class StreamFaultTests : LoopTest
         Assert.Empty(rest);
         Assert.True(serverAtEof);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -163,7 +163,7 @@ public class StreamFaultTests : LoopTest
         AssertConnectionError(serverError);
         Assert.InRange(largestWriteBuffer, 1, high + chunk);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -221,7 +221,7 @@ public class StreamFaultTests : LoopTest
         Assert.True(writes > high / chunk);
         Assert.NotNull(cancelled);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -244,13 +244,13 @@ public class StreamFaultTests : LoopTest
             await server.WaitClosedAsync();
             // The server's side may still be in its handshake, which WaitClosedAsync does not wait
             // for: it fails at the client's close, and closes its socket then.
-            while (l.OpenTransportCount > 0)
+            while (l._openTransportCount > 0)
                 await l.Sleep(0);
             return error;
         }));
         Assert.Contains("RemoteCertificateValidationCallback", error.Message);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -279,7 +279,7 @@ public class StreamFaultTests : LoopTest
         Assert.Equal("SSL handshake is taking longer than 3.0 seconds: aborting the connection", error.Message);
         Assert.Equal(3.0, time);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -295,7 +295,7 @@ public class StreamFaultTests : LoopTest
         });
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 
@@ -307,7 +307,7 @@ public class StreamFaultTests : LoopTest
         var error = Run(loop, () => Raises<SocketException>(() => loop.OpenConnectionAsync(ResolverAnswersFactAttribute.Name, 80)), seconds: 30);
         Assert.Equal(SocketError.HostNotFound, error.SocketErrorCode);
         AssertLoopGoesOn(loop);
-        Assert.Equal(0, loop.OpenTransportCount);
+        Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
 }

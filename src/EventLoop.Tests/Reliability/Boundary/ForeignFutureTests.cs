@@ -14,7 +14,7 @@ public class ForeignFutureTests : LoopTest
         var foreign = other.CreateFuture<int>();
         var gatherError = Assert.Throws<ArgumentException>(() => loop.Gather([mine, foreign]));
         var waitError = Assert.Throws<ArgumentException>(() => { _ = loop.Wait([mine, foreign], 1.0); });
-        Assert.StartsWith(OtherLoopMessage, waitError.Message);
+        Assert.Equal(OtherLoopMessage, waitError.Message);
         Assert.Equal(gatherError.Message, waitError.Message);
         Assert.Equal(0, mine.CallbackCount); // refused before watching anything
     }
@@ -38,11 +38,11 @@ public class ForeignFutureTests : LoopTest
         var mine = loop.CreateFuture<int>();
         var foreign = other.CreateFuture<int>();
         var error = Assert.Throws<ArgumentException>(() => loop.AsCompleted<int>([mine, foreign], 1.0));
-        Assert.StartsWith(OtherLoopMessage, error.Message);
+        Assert.Equal(OtherLoopMessage, error.Message);
         Assert.Equal(0, mine.CallbackCount);
         Assert.Equal(0, loop.TimerCount); // no timeout armed either
         var asyncError = Assert.Throws<ArgumentException>(() => loop.AsCompletedAsync(new Future[] { mine, foreign }));
-        Assert.StartsWith(OtherLoopMessage, asyncError.Message);
+        Assert.Equal(OtherLoopMessage, asyncError.Message);
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public class ForeignFutureTests : LoopTest
         var loop = NewLoop();
         var other = NewLoop();
         var foreign = other.CreateFuture<int>();
-        Assert.StartsWith(OtherLoopMessage, Assert.Throws<ArgumentException>(() => loop.EnsureFuture((Awaitable)foreign)).Message);
-        Assert.StartsWith(OtherLoopMessage, Assert.Throws<ArgumentException>(() => loop.Shield((Awaitable<int>)foreign)).Message);
-        Assert.StartsWith(OtherLoopMessage, Assert.Throws<ArgumentException>(() => loop.Gather(Task.CompletedTask, foreign)).Message);
+        Assert.Equal(OtherLoopMessage, Assert.Throws<ArgumentException>(() => loop.EnsureFuture((Awaitable)foreign)).Message);
+        Assert.Equal(OtherLoopMessage, Assert.Throws<ArgumentException>(() => loop.Shield((Awaitable<int>)foreign)).Message);
+        Assert.Equal(OtherLoopMessage, Assert.Throws<ArgumentException>(() => loop.Gather(Task.CompletedTask, foreign)).Message);
         Assert.Empty(loop.AllTasks()); // the Task was not wrapped before the refusal
     }
 

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
+using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Asyncio.Internal;
 
 namespace Asyncio.Tests.Reliability.Boundary;
 
-/// <summary>Every public instance method and property setter of the loop's objects, called from a foreign thread while the loop runs, is documented thread-safe or refused, and refused before it changed anything.</summary>
+/// <summary>Every public instance method and property setter of the loop's objects, and every public extension method of the loop's static classes, called from a foreign thread while the loop runs, is documented thread-safe or refused, and refused before it changed anything.</summary>
 /// <remarks>
 /// The public API is enumerated by reflection, so a member added later is covered without
 /// touching this test. Each member is called once from a new thread (bounded in time) against
@@ -24,6 +26,7 @@ public class ForeignThreadApiTests : LoopTest
         "Future.Result", "Future.Exception", "Future.GetAwaiter", "LoopTask.Result", "LoopTask.GetAwaiter", "LoopTask.GetCoro",
         "LoopStreamWriter.GetWriteBufferLimits",
         "EventLoop.Time",
+        "Transport.GetWriteBufferLimits", "BaseTransport.GetExtraInfo",
         // Handle.Cancel of a CallSoon/CallSoonThreadsafe handle (TimerHandle.Cancel is checked).
         "Handle.Cancel",
         // They only signal the child process.
@@ -47,11 +50,13 @@ public class ForeignThreadApiTests : LoopTest
         "Task does not support set_exception operation", // always, from any thread: nothing changes
     ];
 
-    /// <summary>Members whose parameters reflection cannot pass (spans), called directly.</summary>
+    /// <summary>Members whose parameters reflection cannot pass (spans), called directly; keyed by type and signature.</summary>
     private static readonly Dictionary<string, Action<Env>> Direct = new()
     {
-        ["Void FeedData(System.ReadOnlySpan`1[System.Byte])"] = env => env.Reader.FeedData("xy"u8),
-        ["Void Write(System.ReadOnlySpan`1[System.Byte])"] = env => env.Writer.Write("xy"u8),
+        ["LoopStreamReader Void FeedData(System.ReadOnlySpan`1[System.Byte])"] = env => env.Reader.FeedData("xy"u8),
+        ["LoopStreamWriter Void Write(System.ReadOnlySpan`1[System.Byte])"] = env => env.Writer.Write("xy"u8),
+        ["Transport Void Write(System.ReadOnlySpan`1[System.Byte])"] = env => env.Transport.Write("xy"u8),
+        ["DatagramTransport Void SendTo(System.ReadOnlySpan`1[System.Byte], System.Net.EndPoint)"] = env => env.Datagram.SendTo("xy"u8, new IPEndPoint(IPAddress.Loopback, 9)),
     };
 
     private static readonly Type[] Covered =
@@ -61,7 +66,14 @@ public class ForeignThreadApiTests : LoopTest
         typeof(AsyncLock), typeof(AsyncEvent), typeof(AsyncSemaphore), typeof(AsyncBoundedSemaphore),
         typeof(AsyncCondition), typeof(AsyncBarrier),
         typeof(LoopStreamReader), typeof(LoopStreamWriter), typeof(Server), typeof(Asyncio.Subprocess),
-        typeof(EventLoop),
+        typeof(EventLoop), typeof(Asyncio.TaskGroup), typeof(TimeoutScope), typeof(Transport), typeof(DatagramTransport),
+    ];
+
+    /// <summary>The static classes of extension methods on the loop (the loop is their first argument).</summary>
+    private static readonly Type[] CoveredExtensions =
+    [
+        typeof(Combinators), typeof(StructuredConcurrency), typeof(StreamEndpoints), typeof(Subprocesses),
+        typeof(ProtocolEndpoints), typeof(DatagramEndpoints), typeof(SocketOperations),
     ];
 
     /// <summary>The live objects the foreign calls are made against.</summary>
@@ -89,6 +101,14 @@ public class ForeignThreadApiTests : LoopTest
         public required Server Server;
         public required Asyncio.Subprocess Subprocess;
         public required Process Child;
+        public required Socket Socket;
+        public required Asyncio.TaskGroup Group;
+        public required TimeoutScope Scope;
+        public required Future<int> ReleaseScopes;
+        public required LoopTask<int> ScopeHolder;
+        public required Transport Transport;
+        public required DatagramTransport Datagram;
+        public required Socket[] TransportSockets;
         public required LoopTask<int> Getter, LockWaiter, EventWaiter, SemWaiter, BarrierWaiter;
         public required LoopTask<byte[]> Read;
 
@@ -113,6 +133,10 @@ public class ForeignThreadApiTests : LoopTest
             _ when type == typeof(Server) => Server,
             _ when type == typeof(Asyncio.Subprocess) => Subprocess,
             _ when type == typeof(EventLoop) => Loop,
+            _ when type == typeof(Asyncio.TaskGroup) => Group,
+            _ when type == typeof(TimeoutScope) => Scope,
+            _ when type == typeof(Transport) => Transport,
+            _ when type == typeof(DatagramTransport) => Datagram,
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
         };
 
@@ -123,8 +147,10 @@ public class ForeignThreadApiTests : LoopTest
             $"handle {Handle.Cancelled} timer {Timer.Cancelled}",
             $"queue {Queue} {Queue.GetterCount} {Queue.UnfinishedTasks}; lifo {Lifo}; priority {Priority}",
             $"lock {Lock}; event {Event}; sem {Semaphore}; bounded {Bounded}; cond {Condition} {Condition.WaiterCount}; barrier {Barrier}",
-            $"reader {Reader}; writer {Writer.WriteBufferSize} {Writer.IsClosing}; server {Server.IsServing}",
+            $"reader {Reader}; writer {Writer.WriteBufferSize} {Writer.IsClosing}; server {Server.IsServing}; socket {Socket.Connected} {Socket.IsBound}",
             $"loop ready={Loop.ReadyCount} timers={Loop.TimerCount} tasks={Loop.AllTasks().Count} closed={Loop.IsClosed}",
+            $"group {Group} scope {Scope} {Scope.When} {Scope.Expired} holder {ScopeHolder.State}",
+            $"transport {Transport.IsClosing} {Transport.IsReading} {Transport.WriteBufferSize} {Transport.GetWriteBufferLimits()}; datagram {Datagram.IsClosing} {Datagram.WriteBufferSize}",
             $"waiters {Getter.State} {LockWaiter.State} {EventWaiter.State} {SemWaiter.State} {BarrierWaiter.State} {Read.State}",
             string.Join(",", Log));
     }
@@ -134,6 +160,10 @@ public class ForeignThreadApiTests : LoopTest
             .Where(m => m.DeclaringType != typeof(object))
             .Where(m => !m.IsSpecialName || (m.Name.StartsWith("set_", StringComparison.Ordinal)))
             .Where(m => m.Name is not ("Equals" or "GetHashCode" or "ToString" or "GetType"));
+
+    private static IEnumerable<MethodInfo> ExtensionsOf(Type type) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.IsDefined(typeof(ExtensionAttribute), false) && m.GetParameters()[0].ParameterType == typeof(EventLoop));
 
     private static string KeyOf(Type target, MethodInfo method)
     {
@@ -156,50 +186,49 @@ public class ForeignThreadApiTests : LoopTest
         loop.RunUntilComplete(async () =>
         {
             var env = await MakeEnvAsync(loop);
-            foreach (var type in Covered)
+            var probes = Covered.SelectMany(type => MembersOf(type).Select(method => (type, method, isExtension: false)))
+                .Concat(CoveredExtensions.SelectMany(type => ExtensionsOf(type).Select(method => (type, method, isExtension: true))));
+            foreach (var (type, method, isExtension) in probes)
             {
-                var target = env.TargetFor(type);
-                foreach (var method in MembersOf(type))
+                var target = isExtension ? null : env.TargetFor(type);
+                string key = isExtension ? type.Name + "." + method.Name : KeyOf(type, method);
+                seenKeys.Add(key);
+                if (ThreadSafe.Contains(key))
                 {
-                    string key = KeyOf(type, method);
-                    seenKeys.Add(key);
-                    if (ThreadSafe.Contains(key))
+                    skipped++;
+                    continue;
+                }
+                Action call;
+                if (Direct.TryGetValue(type.Name + " " + method, out var direct))
+                {
+                    call = () => direct(env);
+                }
+                else
+                {
+                    var callable = method.IsGenericMethodDefinition ? Close(method) : method;
+                    object?[] args;
+                    try
                     {
-                        skipped++;
+                        args = callable.GetParameters().Select((p, i) => isExtension && i == 0 ? env.Loop : ArgumentFor(p.ParameterType, env)).ToArray();
+                    }
+                    catch (NotSupportedException)
+                    {
+                        failures.Add($"{type.Name}.{method}: no probe argument");
                         continue;
                     }
-                    Action call;
-                    if (Direct.TryGetValue(method.ToString()!, out var direct))
-                    {
-                        call = () => direct(env);
-                    }
-                    else
-                    {
-                        var callable = method.IsGenericMethodDefinition ? Close(method) : method;
-                        object?[] args;
-                        try
-                        {
-                            args = callable.GetParameters().Select(p => ArgumentFor(p.ParameterType, env)).ToArray();
-                        }
-                        catch (NotSupportedException)
-                        {
-                            failures.Add($"{type.Name}.{method}: no probe argument");
-                            continue;
-                        }
-                        call = () => Invoke(callable, target, args);
-                    }
-                    string before = env.Snapshot();
-                    var error = ForeignThread.Call(call);
-                    string after = env.Snapshot();
-                    if (error is null)
-                        failures.Add($"{key} ({method}): accepted from a foreign thread");
-                    else if (error is not InvalidOperationException || !Refusals.Any(r => error.Message.StartsWith(r, StringComparison.Ordinal)))
-                        failures.Add($"{key} ({method}): {error.GetType().Name}: {error.Message}");
-                    else
-                        refused++;
-                    if (before != after)
-                        failures.Add($"{key} ({method}): state changed by a refused call:\n--- before\n{before}\n--- after\n{after}");
+                    call = () => Invoke(callable, target, args);
                 }
+                string before = env.Snapshot();
+                var error = ForeignThread.Call(call);
+                string after = env.Snapshot();
+                if (error is null)
+                    failures.Add($"{key} ({method}): accepted from a foreign thread");
+                else if (error is not InvalidOperationException || !Refusals.Any(r => error.Message.StartsWith(r, StringComparison.Ordinal)))
+                    failures.Add($"{key} ({method}): {error.GetType().Name}: {error.Message}");
+                else
+                    refused++;
+                if (before != after)
+                    failures.Add($"{key} ({method}): state changed by a refused call:\n--- before\n{before}\n--- after\n{after}");
             }
             try
             {
@@ -209,17 +238,24 @@ public class ForeignThreadApiTests : LoopTest
             {
                 env.Child.Kill();
                 env.Child.Dispose();
+                env.Socket.Dispose();
+                foreach (var socket in env.TransportSockets)
+                    socket.Dispose();
             }
         });
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(refused > 100, $"only {refused} members were refused");
         Assert.True(skipped > 10);
+        // Every extension class is probed (a class whose methods stopped being extensions would drop out).
+        var missing = CoveredExtensions.Where(t => !seenKeys.Any(k => k.StartsWith(t.Name + ".", StringComparison.Ordinal))).ToList();
+        Assert.True(missing.Count == 0, "no extension method probed in: " + string.Join(", ", missing));
+        Assert.True(seenKeys.Count(k => CoveredExtensions.Any(t => k.StartsWith(t.Name + ".", StringComparison.Ordinal))) > 30, string.Join(", ", seenKeys));
         // A stale entry in either list is a mistake too.
         var stale = ThreadSafe.Where(k => !seenKeys.Contains(k)).ToList();
         Assert.True(stale.Count == 0, "listed but not a member: " + string.Join(", ", stale));
     }
 
-    private static void Invoke(MethodInfo method, object target, object?[] args)
+    private static void Invoke(MethodInfo method, object? target, object?[] args)
     {
         try
         {
@@ -238,7 +274,7 @@ public class ForeignThreadApiTests : LoopTest
 
     private static MethodInfo Close(MethodInfo method)
     {
-        Type[] candidates = [typeof(int), typeof(Future<int>), typeof(Future), typeof(Exception)];
+        Type[] candidates = [typeof(int), typeof(Future<int>), typeof(Future), typeof(Exception), typeof(Protocol), typeof(DatagramProtocol)];
         var arguments = method.GetGenericArguments().Select(a => candidates.First(c =>
             (!a.GenericParameterAttributes.HasFlag(GenericParameterAttributes.ReferenceTypeConstraint) || !c.IsValueType)
             && a.GetGenericParameterConstraints().All(constraint => constraint.ContainsGenericParameters || constraint.IsAssignableFrom(c)))).ToArray();
@@ -321,9 +357,25 @@ public class ForeignThreadApiTests : LoopTest
         if (type == typeof(LoopObserver))
             return null;
         if (type == typeof(Socket))
-            throw new NotSupportedException();
+            return env.Socket;
+        if (type == typeof(EndPoint) || type == typeof(IPEndPoint))
+            return new IPEndPoint(IPAddress.Loopback, 9);
+        if (type == typeof(Stream))
+            return new MemoryStream();
+        if (type == typeof(ReadOnlyMemory<byte>))
+            return new ReadOnlyMemory<byte>([1]);
+        if (type == typeof(Memory<byte>))
+            return new Memory<byte>(new byte[1]);
+        if (type == typeof(IReadOnlyDictionary<string, string>) || type == typeof(IReadOnlyDictionary<string, string?>))
+            return new Dictionary<string, string?>();
+        if (type == typeof(LoopStreamWriter))
+            return env.Writer;
         throw new NotSupportedException(type.ToString());
     }
+
+    private sealed class NullProtocol : Protocol;
+
+    private sealed class NullDatagramProtocol : DatagramProtocol;
 
     private static async Coroutine ProbeCoroutine() => await Task.CompletedTask;
 
@@ -396,6 +448,31 @@ public class ForeignThreadApiTests : LoopTest
             : new ProcessStartInfo("sleep", "120"))!;
         var subprocess = new Asyncio.Subprocess(loop, child, null, null, null, []);
 
+        // A task group and a timeout, entered by a task that holds them open until released.
+        var group = loop.CreateTaskGroup();
+        var scope = loop.CreateTimeout(60);
+        var releaseScopes = loop.CreateFuture<int>();
+        var scopeHolder = loop.CreateTask(async () =>
+        {
+            await group.EnterAsync();
+            await scope.EnterAsync();
+            int result = await releaseScopes;
+            await scope.ExitAsync(null);
+            await group.ExitAsync(null);
+            return result;
+        });
+        // Transports that are never started: no I/O, only the refusals are probed.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        var accepted = listener.Accept();
+        var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var streamTransport = new SocketProtocolTransport(loop, client, new NullProtocol());
+        var datagramTransport = new SocketDatagramTransport(loop, udp, new NullDatagramProtocol(), null);
+
         await loop.Sleep(0); // every waiter is in its line
         await loop.Sleep(0);
         _ = lifoPutter;
@@ -412,6 +489,9 @@ public class ForeignThreadApiTests : LoopTest
             Loop = loop, Pending = pending, NextCompleted = nextCompleted, Log = log, Sleeper = sleeper, PlainTask = plain, Handle = handle, Timer = timer,
             Queue = queue, Lifo = lifo, Priority = priority, Lock = lk, Event = ev, Semaphore = sem, Bounded = bounded,
             Condition = cond, Barrier = barrier, Reader = reader, Writer = writer, Server = server, Subprocess = subprocess, Child = child,
+            Socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp),
+            Group = group, Scope = scope, ReleaseScopes = releaseScopes, ScopeHolder = scopeHolder,
+            Transport = streamTransport, Datagram = datagramTransport, TransportSockets = [client, accepted, udp],
             Getter = getter, LockWaiter = lockWaiter, EventWaiter = eventWaiter, SemWaiter = semWaiter,
             BarrierWaiter = barrierWaiter, Read = read,
         };
@@ -443,6 +523,10 @@ public class ForeignThreadApiTests : LoopTest
         env.PlainTask.Cancel();
         env.Timer.Cancel();
         env.Server.Close();
+        env.ReleaseScopes.SetResult(7);
+        Assert.Equal(7, await env.ScopeHolder);
+        env.Transport.Abort();
+        env.Datagram.Abort();
         await loop.Sleep(0);
         await loop.Sleep(0);
         Assert.Equal(["handle ran", "pending done"], env.Log);

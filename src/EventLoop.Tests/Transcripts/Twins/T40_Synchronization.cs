@@ -229,7 +229,7 @@ internal static class T40_Synchronization
             }
             catch (ArgumentOutOfRangeException exc)
             {
-                o.Print("ValueError:", FirstLine(exc));
+                o.Print("ValueError:", exc.Message);
             }
         }
 
@@ -574,7 +574,7 @@ internal static class T40_Synchronization
             }
             catch (ArgumentOutOfRangeException exc)
             {
-                o.Print("ValueError:", FirstLine(exc));
+                o.Print("ValueError:", exc.Message);
             }
         }
 
@@ -614,13 +614,5 @@ internal static class T40_Synchronization
         }
 
         EventLoop.Run(() => Main(), Virtual);
-    }
-
-    // Python's str(ValueError): the message without .NET's "(Parameter 'x')" and "Actual value" lines.
-    private static string FirstLine(ArgumentException e)
-    {
-        string message = e.Message;
-        int cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
-        return cut < 0 ? message : message[..cut];
     }
 }

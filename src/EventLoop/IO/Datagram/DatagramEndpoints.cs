@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -36,11 +37,11 @@ public static class DatagramEndpoints
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(protocolFactory);
         if (localAddress is null && remoteAddress is null)
-            throw new ArgumentException("unexpected address family");
+            ThrowHelper.UnexpectedAddressFamily();
         CheckAddress(localAddress, nameof(localAddress));
         CheckAddress(remoteAddress, nameof(remoteAddress));
         if (reusePort && !(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()))
-            throw new PlatformNotSupportedException("reuse_port not supported by socket module");
+            ThrowHelper.ReusePortUnsupported();
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateDatagramEndpointAsync));
         if (cancellationToken.IsCancellationRequested)

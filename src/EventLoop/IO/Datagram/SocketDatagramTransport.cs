@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -143,7 +144,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         if (_remote is not null)
         {
             if (address is not null && !address.Equals(_remote))
-                throw new ArgumentException($"Invalid address: must be None or {_remote}", nameof(address));
+                ThrowHelper.InvalidDatagramAddress(_remote);
         }
         else if (address is null)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -221,7 +222,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         {
             buffer = protocol.GetBuffer(-1);
             if (buffer.IsEmpty)
-                throw new InvalidOperationException("get_buffer() returned an empty buffer");
+                throw ThrowHelper.EmptyGetBufferError();
         }
         catch (Exception exception)
         {
@@ -275,7 +276,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     {
         Loop.CheckThread(nameof(Write));
         if (_eof)
-            throw new InvalidOperationException("Cannot call write() after write_eof()");
+            ThrowHelper.WriteAfterEof();
         if (data.IsEmpty || _connLost)
             return; // asyncio: writes after the connection is lost are dropped
         if (_pendingCount == 0 && !_sending)

@@ -1,3 +1,5 @@
+using Asyncio.Internal;
+
 namespace Asyncio;
 
 /// <summary>asyncio's <c>_set_write_buffer_limits</c>: the defaults and the check shared by every transport with flow control.</summary>
@@ -9,9 +11,9 @@ internal static class WriteBufferLimits
         long h = high ?? (low is null ? 64 * 1024 : 4L * low.Value);
         long l = low ?? h / 4;
         if (!(h >= l && l >= 0))
-            throw new ArgumentException($"high ({h}) must be >= low ({l}) must be >= 0");
+            ThrowHelper.WriteBufferLimits(h, l);
         if (h > int.MaxValue)
-            throw new ArgumentException($"high ({h}) must be <= {int.MaxValue}; give high explicitly with a low this large");
+            ThrowHelper.WriteBufferHighTooLarge(h);
         return ((int)h, (int)l);
     }
 }

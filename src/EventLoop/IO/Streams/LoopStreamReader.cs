@@ -43,7 +43,7 @@ public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
     public LoopStreamReader(int limit = DefaultLimit, EventLoop? loop = null)
     {
         if (limit <= 0)
-            throw new ArgumentOutOfRangeException(nameof(limit), "Limit cannot be <= 0");
+            ThrowHelper.StreamLimit();
         Limit = limit;
         _loop = loop ?? EventLoop.RunningLoop;
     }
@@ -208,7 +208,7 @@ public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
     {
         ThrowIfFailed();
         if (n < 0)
-            throw new ArgumentOutOfRangeException(nameof(n), "readexactly size can not be less than zero");
+            ThrowHelper.ReadExactlyNegative();
         if (n == 0)
             return [];
         while (_count < n)
@@ -236,7 +236,7 @@ public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
     {
         ArgumentNullException.ThrowIfNull(separator);
         if (separator.Length == 0)
-            throw new ArgumentException("Separator should be at least one-byte string", nameof(separator));
+            ThrowHelper.EmptySeparator();
         CheckThread(nameof(ReadUntilAsync));
         return ReadUntilCoreAsync(separator, cancellationToken);
     }
@@ -343,7 +343,7 @@ public sealed class LoopStreamReader : IAsyncEnumerable<byte[]>
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_waiter is not null)
-            throw new InvalidOperationException($"{functionName}() called while another coroutine is already waiting for incoming data");
+            throw ThrowHelper.ConcurrentReadError(functionName);
         // asyncio: a paused transport with a short buffer would otherwise never be resumed.
         if (_paused)
         {

@@ -1,3 +1,5 @@
+using Asyncio.Internal;
+
 namespace Asyncio;
 
 /// <summary>Writes bytes to a connection or a pipe, with flow control: asyncio's <c>StreamWriter</c>.</summary>
@@ -161,7 +163,7 @@ public sealed class LoopStreamWriter
         _transport.Loop.CheckThread(nameof(StartTlsAsync));
         // asyncio's loop.start_tls: "transport ... is not supported by start_tls()".
         if (_transport is not SocketTransport socket)
-            throw new InvalidOperationException($"transport {_transport.GetType().Name} is not supported by start_tls()");
+            throw ThrowHelper.StartTlsUnsupportedError(_transport.GetType().Name);
         if (socket.IsTls)
             throw new InvalidOperationException("The connection is already TLS");
         if (socket.IsClosing)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -285,9 +286,9 @@ public sealed class Server : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_servingForever is not null)
-            throw new InvalidOperationException($"server {this} is already being awaited on serve_forever()");
+            ThrowHelper.ServerAlreadyServing(this);
         if (_sockets is null)
-            throw new InvalidOperationException($"server {this} is closed");
+            ThrowHelper.ServerClosed(this);
         BeginAccepting();
         var forever = Loop.CreateFuture<bool>();
         _servingForever = forever;

@@ -190,7 +190,7 @@ public static class StreamEndpoints
     private static void CheckLimit(int limit)
     {
         if (limit <= 0)
-            throw new ArgumentOutOfRangeException(nameof(limit), limit, "Limit cannot be <= 0");
+            ThrowHelper.StreamLimit();
     }
 
     private static (LoopStreamReader, LoopStreamWriter) WrapSocket(EventLoop loop, Socket socket, int limit, SslStream? tls = null)

@@ -193,7 +193,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
     public void Write(ReadOnlySpan<byte> data)
     {
         if (_eofRequested)
-            throw new InvalidOperationException("Cannot call write() after write_eof()");
+            ThrowHelper.WriteAfterEof();
         if (data.IsEmpty || _closing)
             return; // asyncio: writes after the connection is lost are dropped
         if (_pendingCount + data.Length > _pending.Length)
@@ -298,16 +298,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
 
     public void SetWriteBufferLimits(int? high, int? low)
     {
-        // asyncio's _set_write_buffer_limits: high defaults to 64 KiB, or 4 * low; low to high / 4.
-        // In long: 4 * low overflowed an int for low >= 2^29 and passed the check as a negative high.
-        long h = high ?? (low is null ? 64 * 1024 : 4L * low.Value);
-        long l = low ?? h / 4;
-        if (!(h >= l && l >= 0))
-            throw new ArgumentException($"high ({h}) must be >= low ({l}) must be >= 0");
-        if (h > int.MaxValue)
-            throw new ArgumentException($"high ({h}) must be <= {int.MaxValue}; give high explicitly with a low this large");
-        _highWater = (int)h;
-        _lowWater = (int)l;
+        (_highWater, _lowWater) = WriteBufferLimits.Compute(high, low);
         MaybePauseWriting();
     }
 

@@ -15,7 +15,7 @@ internal static class TlsHandshake
     public static TimeSpan CheckTimeout(TimeSpan? timeout)
     {
         if (timeout is { } given && given <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException("sslHandshakeTimeout", given, $"ssl_handshake_timeout should be a positive number, got {PythonSeconds(given)}");
+            ThrowHelper.SslHandshakeTimeout(PythonSeconds(given));
         return timeout ?? DefaultTimeout;
     }
 
@@ -61,7 +61,7 @@ internal static class TlsHandshake
         {
             ssl.Dispose();
             // asyncio 3.12 sslproto.py _check_handshake_timeout (a ConnectionAbortedError there).
-            throw new TimeoutException($"SSL handshake is taking longer than {PythonSeconds(timeout)} seconds: aborting the connection");
+            throw ThrowHelper.SslHandshakeTimedOutError(PythonSeconds(timeout));
         }
         catch (Exception)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -176,7 +177,7 @@ public sealed class Subprocess : IAsyncDisposable, IDisposable
         if (OperatingSystem.IsWindows())
         {
             if (signal is not (SigTerm or SigKill))
-                throw new ArgumentException($"Unsupported signal: {signal}", nameof(signal));
+                ThrowHelper.UnsupportedSignal(signal);
             Kill();
             return;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
@@ -127,7 +128,7 @@ public static class Subprocesses
         }
         // asyncio checks the limit in StreamReader(), after the child started: here before.
         if (limit <= 0)
-            throw new ArgumentOutOfRangeException(nameof(limit), limit, "Limit cannot be <= 0");
+            ThrowHelper.StreamLimit();
         loop.CheckClosed();
         loop.CheckThread(operation);
     }
