@@ -196,15 +196,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
             throw new InvalidOperationException("Cannot call write() after write_eof()");
         if (data.IsEmpty || _closing)
             return; // asyncio: writes after the connection is lost are dropped
-        if (_pendingCount + data.Length > _pending.Length)
-        {
-            var grown = Buffers.Rent(Math.Max(_pendingCount + data.Length, Math.Max(_pending.Length * 2, 4096)));
-            Buffer.BlockCopy(_pending, 0, grown, 0, _pendingCount);
-            ReturnBuffer(_pending);
-            _pending = grown;
-        }
-        data.CopyTo(_pending.AsSpan(_pendingCount));
-        _pendingCount += data.Length;
+        WriteBufferLimits.Append(ref _pending, ref _pendingCount, data);
         if (!_sending)
             Loop.StartDetached(static s => ((StreamTransport)s).SendPumpAsync(), this);
         MaybePauseWriting();
@@ -298,16 +290,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
 
     public void SetWriteBufferLimits(int? high, int? low)
     {
-        // asyncio's _set_write_buffer_limits: high defaults to 64 KiB, or 4 * low; low to high / 4.
-        // In long: 4 * low overflowed an int for low >= 2^29 and passed the check as a negative high.
-        long h = high ?? (low is null ? 64 * 1024 : 4L * low.Value);
-        long l = low ?? h / 4;
-        if (!(h >= l && l >= 0))
-            throw new ArgumentException($"high ({h}) must be >= low ({l}) must be >= 0");
-        if (h > int.MaxValue)
-            throw new ArgumentException($"high ({h}) must be <= {int.MaxValue}; give high explicitly with a low this large");
-        _highWater = (int)h;
-        _lowWater = (int)l;
+        (_highWater, _lowWater) = WriteBufferLimits.Compute(high, low);
         MaybePauseWriting();
     }
 
