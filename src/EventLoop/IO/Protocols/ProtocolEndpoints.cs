@@ -14,21 +14,24 @@ public static class ProtocolEndpoints
 {
     /// <summary>Opens a TCP connection driven by the protocol <paramref name="protocolFactory"/> makes: asyncio's <c>await loop.create_connection(protocol_factory, host, port)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_connection(protocol_factory, host, port)</c>.</para>
+    /// <para>asyncio: <c>loop.create_connection(protocol_factory, host, port, happy_eyeballs_delay=, interleave=)</c>.</para>
     /// <para>The host is resolved (an IP literal is used as is) and each address tried in turn;
     /// when all fail the first error is thrown, and no socket is left open. The protocol is made
     /// once connected; the call returns after its <see cref="Protocol.ConnectionMade"/> has run.
     /// The protocol must be a <see cref="Protocol"/> or a <see cref="BufferedProtocol"/>.</para>
-    /// <para>Differs from asyncio: no <c>ssl</c>, <c>local_addr</c>, <c>happy_eyeballs_delay</c>
-    /// or <c>sock</c> arguments.</para>
+    /// <para>With <paramref name="happyEyeballsDelay"/> the addresses are tried staggered, as
+    /// asyncio's <c>staggered_race</c>: the first to connect wins, the others are cancelled.</para>
+    /// <para>Differs from asyncio: no <c>ssl</c>, <c>local_addr</c> or <c>sock</c> arguments.</para>
     /// </remarks>
     /// <typeparam name="TProtocol">The protocol's type, returned as is.</typeparam>
     /// <param name="loop">The loop to run on.</param>
     /// <param name="protocolFactory">Makes the protocol, once the connection is up.</param>
     /// <param name="host">The host name or IP literal.</param>
     /// <param name="port">The TCP port.</param>
+    /// <param name="happyEyeballsDelay">asyncio's <c>happy_eyeballs_delay</c>: when set, the next address is tried this long after the previous attempt started (or at once when it failed), without waiting for it to end (RFC 8305; asyncio suggests 0.25 seconds); null: one address after the other.</param>
+    /// <param name="interleave">asyncio's <c>interleave</c>: reorders the addresses by family, this many minus one of the first family first, then one of each family in turn; null: 1 with <paramref name="happyEyeballsDelay"/>, else none; 0: the resolver's order.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
-    public static Task<(Transport Transport, TProtocol Protocol)> CreateConnectionAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string host, int port, CancellationToken cancellationToken = default)
+    public static Task<(Transport Transport, TProtocol Protocol)> CreateConnectionAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string host, int port, TimeSpan? happyEyeballsDelay = null, int? interleave = null, CancellationToken cancellationToken = default)
         where TProtocol : BaseProtocol
     {
         ArgumentNullException.ThrowIfNull(loop);
@@ -39,36 +42,23 @@ public static class ProtocolEndpoints
         loop.CheckThread(nameof(CreateConnectionAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<(Transport, TProtocol)>(cancellationToken);
-        return CreateConnectionCoreAsync(loop, protocolFactory, host, port, cancellationToken);
+        return CreateConnectionCoreAsync(loop, protocolFactory, host, port, happyEyeballsDelay, interleave, cancellationToken);
     }
 
-    private static async Task<(Transport Transport, TProtocol Protocol)> CreateConnectionCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string host, int port, CancellationToken cancellationToken)
+    private static async Task<(Transport Transport, TProtocol Protocol)> CreateConnectionCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string host, int port, TimeSpan? happyEyeballsDelay, int? interleave, CancellationToken cancellationToken, IPAddress[]? addresses = null, TcpConnector.Attempt? attempt = null)
         where TProtocol : BaseProtocol
     {
-        IPAddress[] addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await loop.ResolveAsync(host, cancellationToken);
-        Exception? first = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            loop._openTransportCount++;
-            try
-            {
-                await loop.ConnectAsync(socket, new IPEndPoint(address, port), cancellationToken);
-            }
-            catch (Exception exception)
-            {
-                socket.Dispose();
-                loop._openTransportCount--;
-                if (exception is OperationCanceledException)
-                    throw;
-                first ??= exception;
-                continue;
-            }
-            loop._openTransportCount--; // the transport counts it from here on
-            return await MakeTransportAsync(loop, socket, protocolFactory, cancellationToken);
-        }
-        throw first ?? new SocketException((int)SocketError.HostNotFound);
+        var socket = addresses is null
+            ? await TcpConnector.ConnectAsync(loop, host, port, happyEyeballsDelay, interleave, cancellationToken)
+            : await TcpConnector.ConnectAsync(loop, addresses, port, happyEyeballsDelay, interleave, cancellationToken, attempt);
+        loop._openTransportCount--; // the transport counts it from here on
+        return await MakeTransportAsync(loop, socket, protocolFactory, cancellationToken);
     }
+
+    /// <summary>The tests' way in: <see cref="CreateConnectionAsync"/> over given addresses instead of a lookup, optionally with a fake connect.</summary>
+    internal static Task<(Transport Transport, TProtocol Protocol)> CreateConnectionToAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, IPAddress[] addresses, int port, TimeSpan? happyEyeballsDelay, int? interleave, TcpConnector.Attempt? attempt = null, CancellationToken cancellationToken = default)
+        where TProtocol : BaseProtocol =>
+        CreateConnectionCoreAsync(loop, protocolFactory, "", port, happyEyeballsDelay, interleave, cancellationToken, addresses, attempt);
 
     /// <summary>Opens a Unix domain socket connection driven by a protocol: asyncio's <c>await loop.create_unix_connection(protocol_factory, path)</c>.</summary>
     /// <remarks>asyncio: <c>loop.create_unix_connection(protocol_factory, path)</c>; otherwise as <see cref="CreateConnectionAsync"/>.</remarks>
@@ -186,39 +176,7 @@ public static class ProtocolEndpoints
     private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, CancellationToken cancellationToken)
         where TProtocol : BaseProtocol
     {
-        IPAddress[] addresses;
-        if (string.IsNullOrEmpty(host))
-            addresses = Socket.OSSupportsIPv6 ? [IPAddress.Any, IPAddress.IPv6Any] : [IPAddress.Any];
-        else if (IPAddress.TryParse(host, out var literal))
-            addresses = [literal];
-        else
-            addresses = await loop.ResolveAsync(host, cancellationToken);
-        // The same listening sockets as StartServerAsync makes (kept beside it rather than shared,
-        // so that the streams' file is left as it is).
-        var sockets = new List<Socket>();
-        try
-        {
-            foreach (var address in addresses.Distinct())
-            {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                sockets.Add(socket);
-                loop._openTransportCount++;
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                if (address.AddressFamily == AddressFamily.InterNetworkV6)
-                    socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
-                socket.Bind(new IPEndPoint(address, port));
-                socket.Listen(backlog);
-            }
-        }
-        catch
-        {
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-                loop._openTransportCount--;
-            }
-            throw;
-        }
+        var sockets = await TcpListeners.ListenAsync(loop, host, port, backlog, cancellationToken);
         var server = new Server(loop, sockets, (server, client) => Accept(loop, server, client, protocolFactory));
         server.BeginAccepting();
         return server;

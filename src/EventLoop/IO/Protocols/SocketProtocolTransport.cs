@@ -295,15 +295,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
                 return;
             }
         }
-        if (_pendingCount + data.Length > _pending.Length)
-        {
-            var grown = Buffers.Rent(Math.Max(_pendingCount + data.Length, Math.Max(_pending.Length * 2, 4096)));
-            Buffer.BlockCopy(_pending, 0, grown, 0, _pendingCount);
-            ReturnBuffer(_pending);
-            _pending = grown;
-        }
-        data.CopyTo(_pending.AsSpan(_pendingCount));
-        _pendingCount += data.Length;
+        WriteBufferLimits.Append(ref _pending, ref _pendingCount, data);
         if (!_sending)
         {
             _sending = true;

@@ -11,9 +11,10 @@ public static class StreamEndpoints
 {
     /// <summary>Opens a TCP connection and returns its reader and writer: asyncio's <c>await asyncio.open_connection(host, port, limit=)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.open_connection(host, port, limit=limit)</c>.</para>
+    /// <para>asyncio: <c>asyncio.open_connection(host, port, limit=limit, happy_eyeballs_delay=, interleave=)</c>.</para>
     /// <para>The host is resolved (an IP literal is used as is), then each address is tried in
-    /// turn, as asyncio does. Failures are the <see cref="SocketException"/> of .NET:
+    /// turn, as asyncio does, or staggered by <paramref name="happyEyeballsDelay"/> (asyncio's
+    /// <c>staggered_race</c>: the first to connect wins, the other attempts are cancelled). Failures are the <see cref="SocketException"/> of .NET:
     /// <see cref="SocketError.ConnectionRefused"/> for a refused connection,
     /// <see cref="SocketError.HostNotFound"/> (or <c>TryAgain</c>/<c>NoData</c>) for a bad host
     /// (asyncio's <c>socket.gaierror</c>); when every address fails, the first error is thrown.
@@ -24,9 +25,11 @@ public static class StreamEndpoints
     /// <param name="host">The host name or IP literal to connect to (to listen on, for a server; null or empty: every interface).</param>
     /// <param name="port">The TCP port (0 for a server: any free port).</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="happyEyeballsDelay">asyncio's <c>happy_eyeballs_delay</c>: when set, the next address is tried this long after the previous attempt started (or at once when it failed), without waiting for it to end (RFC 8305; asyncio suggests 0.25 seconds); null: one address after the other.</param>
+    /// <param name="interleave">asyncio's <c>interleave</c>: reorders the addresses by family, this many minus one of the first family first, then one of each family in turn; null: 1 with <paramref name="happyEyeballsDelay"/>, else none; 0: the resolver's order.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
     /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
-    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, int limit = LoopStreamReader.DefaultLimit, TimeSpan? happyEyeballsDelay = null, int? interleave = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(host);
@@ -37,13 +40,13 @@ public static class StreamEndpoints
         loop.CheckThread(nameof(OpenConnectionAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
-        return OpenConnectionCoreAsync(loop, host, port, limit, null, default, cancellationToken);
+        return OpenConnectionCoreAsync(loop, host, port, limit, null, default, happyEyeballsDelay, interleave, cancellationToken);
     }
 
     /// <summary>Opens a TLS connection over TCP and returns its reader and writer: asyncio's <c>await asyncio.open_connection(host, port, ssl=context)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.open_connection(host, port, ssl=, server_hostname=, ssl_handshake_timeout=, limit=)</c>.</para>
-    /// <para>Connects as <see cref="OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/>,
+    /// <para>asyncio: <c>asyncio.open_connection(host, port, ssl=, server_hostname=, ssl_handshake_timeout=, limit=, happy_eyeballs_delay=, interleave=)</c>.</para>
+    /// <para>Connects as <see cref="OpenConnectionAsync(EventLoop, string, int, int, TimeSpan?, int?, CancellationToken)"/>,
     /// then runs the TLS handshake; the reader and writer carry the decrypted bytes. A handshake
     /// that fails throws its error (an <see cref="System.Security.Authentication.AuthenticationException"/>
     /// for a certificate the options reject, asyncio's <c>ssl.SSLCertVerificationError</c>); one
@@ -65,8 +68,10 @@ public static class StreamEndpoints
     /// <param name="ssl">The client's TLS options: certificate validation, target host, protocols.</param>
     /// <param name="sslHandshakeTimeout">How long the handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="happyEyeballsDelay">asyncio's <c>happy_eyeballs_delay</c>: when set, the next address is tried this long after the previous attempt started (or at once when it failed), without waiting for it to end (RFC 8305; asyncio suggests 0.25 seconds); null: one address after the other.</param>
+    /// <param name="interleave">asyncio's <c>interleave</c>: reorders the addresses by family, this many minus one of the first family first, then one of each family in turn; null: 1 with <paramref name="happyEyeballsDelay"/>, else none; 0: the resolver's order.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
-    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, SslClientAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionAsync(this EventLoop loop, string host, int port, SslClientAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, TimeSpan? happyEyeballsDelay = null, int? interleave = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(host);
@@ -79,62 +84,40 @@ public static class StreamEndpoints
         loop.CheckThread(nameof(OpenConnectionAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
-        return OpenConnectionCoreAsync(loop, host, port, limit, TlsHandshake.WithTargetHost(ssl, host), timeout, cancellationToken);
+        return OpenConnectionCoreAsync(loop, host, port, limit, TlsHandshake.WithTargetHost(ssl, host), timeout, happyEyeballsDelay, interleave, cancellationToken);
     }
 
-    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionCoreAsync(EventLoop loop, string host, int port, int limit, SslClientAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
+    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionCoreAsync(EventLoop loop, string host, int port, int limit, SslClientAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, TimeSpan? happyEyeballsDelay, int? interleave, CancellationToken cancellationToken, IPAddress[]? addresses = null, TcpConnector.Attempt? attempt = null)
     {
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(host, out var literal))
+        var socket = addresses is null
+            ? await TcpConnector.ConnectAsync(loop, host, port, happyEyeballsDelay, interleave, cancellationToken)
+            : await TcpConnector.ConnectAsync(loop, addresses, port, happyEyeballsDelay, interleave, cancellationToken, attempt);
+        SslStream? tls = null;
+        if (ssl is not null)
         {
-            addresses = [literal];
-        }
-        else
-        {
-            addresses = await ResolveAsync(loop, host, cancellationToken);
-        }
-        Exception? first = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            loop._openTransportCount++;
+            // A failed handshake fails the call: asyncio tries the next address only when the
+            // connect itself fails.
             try
             {
-                await ConnectAsync(loop, socket, new IPEndPoint(address, port), cancellationToken);
+                tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
             }
-            catch (Exception exception)
+            catch
             {
-                socket.Dispose();
+                TlsHandshake.CloseQuietly(socket);
                 loop._openTransportCount--;
-                if (exception is OperationCanceledException)
-                    throw;
-                first ??= exception;
-                continue;
+                throw;
             }
-            SslStream? tls = null;
-            if (ssl is not null)
-            {
-                // A failed handshake fails the call: asyncio tries the next address only when
-                // the connect itself fails.
-                try
-                {
-                    tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
-                }
-                catch
-                {
-                    TlsHandshake.CloseQuietly(socket);
-                    loop._openTransportCount--;
-                    throw;
-                }
-            }
-            loop._openTransportCount--; // the transport counts it from here on
-            return WrapSocket(loop, socket, limit, tls);
         }
-        throw first ?? new SocketException((int)SocketError.HostNotFound);
+        loop._openTransportCount--; // the transport counts it from here on
+        return WrapSocket(loop, socket, limit, tls);
     }
 
+    /// <summary>The tests' way in: <see cref="OpenConnectionAsync(EventLoop, string, int, int, TimeSpan?, int?, CancellationToken)"/> over given addresses instead of a lookup, optionally with a fake connect.</summary>
+    internal static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenConnectionToAsync(EventLoop loop, IPAddress[] addresses, int port, TimeSpan? happyEyeballsDelay, int? interleave, TcpConnector.Attempt? attempt = null, CancellationToken cancellationToken = default) =>
+        OpenConnectionCoreAsync(loop, "", port, LoopStreamReader.DefaultLimit, null, default, happyEyeballsDelay, interleave, cancellationToken, addresses, attempt);
+
     /// <summary>Opens a Unix domain socket connection and returns its reader and writer: asyncio's <c>await asyncio.open_unix_connection(path)</c>.</summary>
-    /// <remarks>asyncio: <c>asyncio.open_unix_connection(path, limit=limit)</c>; errors as <see cref="OpenConnectionAsync(EventLoop, string, int, int, CancellationToken)"/> (a missing path is <see cref="SocketError.AddressNotAvailable"/> or similar).</remarks>
+    /// <remarks>asyncio: <c>asyncio.open_unix_connection(path, limit=limit)</c>; errors as <see cref="OpenConnectionAsync(EventLoop, string, int, int, TimeSpan?, int?, CancellationToken)"/> (a missing path is <see cref="SocketError.AddressNotAvailable"/> or similar).</remarks>
     /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="path">The Unix domain socket path.</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
@@ -269,37 +252,7 @@ public static class StreamEndpoints
 
     private static async Task<Server> StartServerCoreAsync(EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, SslServerAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
     {
-        IPAddress[] addresses;
-        if (string.IsNullOrEmpty(host))
-            addresses = Socket.OSSupportsIPv6 ? [IPAddress.Any, IPAddress.IPv6Any] : [IPAddress.Any];
-        else if (IPAddress.TryParse(host, out var literal))
-            addresses = [literal];
-        else
-            addresses = await ResolveAsync(loop, host, cancellationToken);
-        var sockets = new List<Socket>();
-        try
-        {
-            foreach (var address in addresses.Distinct())
-            {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                sockets.Add(socket);
-                loop._openTransportCount++;
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                if (address.AddressFamily == AddressFamily.InterNetworkV6)
-                    socket.DualMode = false; // asyncio sets IPV6_V6ONLY: each family has its own socket
-                socket.Bind(new IPEndPoint(address, port));
-                socket.Listen(backlog);
-            }
-        }
-        catch
-        {
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-                loop._openTransportCount--;
-            }
-            throw;
-        }
+        var sockets = await TcpListeners.ListenAsync(loop, host, port, backlog, cancellationToken);
         var server = new Server(loop, sockets, handler, limit, ssl, sslHandshakeTimeout);
         server.BeginAccepting();
         return server;

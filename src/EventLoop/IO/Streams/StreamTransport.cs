@@ -196,15 +196,7 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
             ThrowHelper.WriteAfterEof();
         if (data.IsEmpty || _closing)
             return; // asyncio: writes after the connection is lost are dropped
-        if (_pendingCount + data.Length > _pending.Length)
-        {
-            var grown = Buffers.Rent(Math.Max(_pendingCount + data.Length, Math.Max(_pending.Length * 2, 4096)));
-            Buffer.BlockCopy(_pending, 0, grown, 0, _pendingCount);
-            ReturnBuffer(_pending);
-            _pending = grown;
-        }
-        data.CopyTo(_pending.AsSpan(_pendingCount));
-        _pendingCount += data.Length;
+        WriteBufferLimits.Append(ref _pending, ref _pendingCount, data);
         if (!_sending)
             Loop.StartDetached(static s => ((StreamTransport)s).SendPumpAsync(), this);
         MaybePauseWriting();
