@@ -176,7 +176,7 @@ public static class ProtocolEndpoints
     private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, CancellationToken cancellationToken)
         where TProtocol : BaseProtocol
     {
-        var sockets = await TcpListeners.ListenAsync(loop, host, port, backlog, cancellationToken);
+        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, cancellationToken);
         var server = new Server(loop, sockets, (server, client) => Accept(loop, server, client, protocolFactory));
         server.BeginAccepting();
         return server;
@@ -200,19 +200,7 @@ public static class ProtocolEndpoints
         loop.CheckThread(nameof(CreateUnixServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        loop._openTransportCount++;
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-            socket.Listen(backlog);
-        }
-        catch
-        {
-            socket.Dispose();
-            loop._openTransportCount--;
-            throw;
-        }
+        var socket = ServerSockets.ListenUnix(loop, path, backlog);
         var server = new Server(loop, [socket], (server, client) => Accept(loop, server, client, protocolFactory));
         server.BeginAccepting();
         return Task.FromResult(server);

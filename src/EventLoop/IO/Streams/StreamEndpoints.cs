@@ -252,7 +252,7 @@ public static class StreamEndpoints
 
     private static async Task<Server> StartServerCoreAsync(EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, SslServerAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
     {
-        var sockets = await TcpListeners.ListenAsync(loop, host, port, backlog, cancellationToken);
+        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, cancellationToken);
         var server = new Server(loop, sockets, handler, limit, ssl, sslHandshakeTimeout);
         server.BeginAccepting();
         return server;
@@ -282,19 +282,7 @@ public static class StreamEndpoints
         loop.CheckThread(nameof(StartUnixServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        loop._openTransportCount++;
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-            socket.Listen(backlog);
-        }
-        catch
-        {
-            socket.Dispose();
-            loop._openTransportCount--;
-            throw;
-        }
+        var socket = ServerSockets.ListenUnix(loop, path, backlog);
         var server = new Server(loop, [socket], handler, limit);
         server.BeginAccepting();
         return Task.FromResult(server);

@@ -3,8 +3,8 @@ using System.Net.Sockets;
 
 namespace Asyncio;
 
-/// <summary>The listening sockets of a TCP server, shared by <c>start_server</c> and <c>create_server</c>: asyncio's <c>base_events.create_server</c> up to <c>listen()</c>.</summary>
-internal static class TcpListeners
+/// <summary>The listening sockets of a server, shared by the streams and the protocols (<c>start_server</c> and <c>create_server</c>, and their Unix twins): asyncio's <c>base_events.create_server</c> up to <c>listen()</c>.</summary>
+internal static class ServerSockets
 {
     /// <summary>
     /// One listening socket per address of <paramref name="host"/> (null or empty: every
@@ -46,5 +46,28 @@ internal static class TcpListeners
             throw;
         }
         return sockets;
+    }
+
+    /// <summary>
+    /// The listening socket of a Unix domain server at <paramref name="path"/>, counted in
+    /// <see cref="EventLoop._openTransportCount"/>, shared by <c>start_unix_server</c> and
+    /// <c>create_unix_server</c>. On failure no socket stays open.
+    /// </summary>
+    public static Socket ListenUnix(EventLoop loop, string path, int backlog)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        loop._openTransportCount++;
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            socket.Listen(backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            loop._openTransportCount--;
+            throw;
+        }
+        return socket;
     }
 }
