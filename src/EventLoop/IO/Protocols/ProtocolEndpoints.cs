@@ -37,7 +37,7 @@ public static class ProtocolEndpoints
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(protocolFactory);
         ArgumentNullException.ThrowIfNull(host);
-        CheckPort(port);
+        Ports.Check(port);
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateConnectionAsync));
         if (cancellationToken.IsCancellationRequested)
@@ -138,12 +138,6 @@ public static class ProtocolEndpoints
             throw new InvalidOperationException($"protocol factory returned {protocol?.GetType().Name ?? "null"}, not a Protocol or a BufferedProtocol");
     }
 
-    private static void CheckPort(int port)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
-    }
-
     /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/>; each accepted connection is driven by a new protocol: asyncio's <c>await loop.create_server(protocol_factory, host, port)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, backlog=100)</c>.</para>
@@ -165,7 +159,7 @@ public static class ProtocolEndpoints
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(protocolFactory);
-        CheckPort(port);
+        Ports.Check(port);
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateServerAsync));
         if (cancellationToken.IsCancellationRequested)

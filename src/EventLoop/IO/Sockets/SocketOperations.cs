@@ -166,8 +166,7 @@ public static class SocketOperations
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(host);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        Ports.Check(port);
         if (family is not (AddressFamily.Unspecified or AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
             throw new ArgumentException($"unsupported address family {family}", nameof(family));
         if (type is not (SocketType.Unknown or SocketType.Stream or SocketType.Dgram or SocketType.Raw))

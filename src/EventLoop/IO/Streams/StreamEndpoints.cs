@@ -33,8 +33,7 @@ public static class StreamEndpoints
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(host);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        Ports.Check(port);
         CheckLimit(limit);
         loop.CheckClosed();
         loop.CheckThread(nameof(OpenConnectionAsync));
@@ -76,8 +75,7 @@ public static class StreamEndpoints
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(ssl);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        Ports.Check(port);
         var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
         CheckLimit(limit);
         loop.CheckClosed();
@@ -206,8 +204,7 @@ public static class StreamEndpoints
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(handler);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        Ports.Check(port);
         CheckLimit(limit);
         loop.CheckClosed();
         loop.CheckThread(nameof(StartServerAsync));
@@ -239,8 +236,7 @@ public static class StreamEndpoints
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(ssl);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        Ports.Check(port);
         var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
         CheckLimit(limit);
         loop.CheckClosed();
