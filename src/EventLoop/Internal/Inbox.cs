@@ -27,6 +27,10 @@ internal sealed class Inbox
     private bool _loopWaiting;
     private bool _closed; // under _gate: the loop closed, and every later post is refused
 
+    // Once the loop watches file descriptors it blocks in their selector instead of on _gate,
+    // and a post wakes it through the selector's eventfd.
+    private EpollSelector? _selector;
+
     public bool HasItems => _published != 0;
 
     /// <summary>Appends <paramref name="item"/>; false, with nothing appended, once the loop has closed.</summary>
@@ -41,7 +45,13 @@ internal sealed class Inbox
             _items[_count++] = item;
             _published = _count;
             if (_loopWaiting)
-                Monitor.Pulse(_gate);
+            {
+                _loopWaiting = false; // one wake-up is enough: the next post need not pay for another
+                if (_selector is null)
+                    Monitor.Pulse(_gate);
+                else
+                    _selector.Wake();
+            }
         }
         return true;
     }
@@ -59,25 +69,53 @@ internal sealed class Inbox
         Clear();
     }
 
-    /// <summary>Blocks the loop thread for at most <paramref name="milliseconds"/> (-1: no limit), unless items are waiting.</summary>
-    public void Wait(int milliseconds)
+    /// <summary>From now on, blocks in <paramref name="selector"/> (loop thread, not while waiting).</summary>
+    public void UseSelector(EpollSelector selector)
     {
         lock (_gate)
+            _selector = selector;
+    }
+
+    /// <summary>Blocks the loop thread for at most <paramref name="milliseconds"/> (-1: no limit), unless items are waiting; with a selector, until a watched descriptor is ready too.</summary>
+    public void Wait(int milliseconds)
+    {
+        EpollSelector? selector;
+        lock (_gate)
         {
+            selector = _selector;
             if (_count != 0)
+            {
+                // Posts are waiting, but the descriptors are still polled: asyncio's select(0).
+                selector?.Poll(0);
                 return;
+            }
             // Idle: what a burst grew can go back now, before the loop sleeps.
             if (_items.Length > RetainedItems)
                 _items = new WorkItem[RetainedItems];
             _loopWaiting = true;
-            try
+            if (selector is null)
             {
-                Monitor.Wait(_gate, milliseconds);
+                try
+                {
+                    Monitor.Wait(_gate, milliseconds);
+                }
+                finally
+                {
+                    _loopWaiting = false;
+                }
+                return;
             }
-            finally
-            {
+        }
+        // Outside the lock: a post in the meantime sees _loopWaiting and signals the eventfd,
+        // which ends the wait at once even if it has not started yet.
+        try
+        {
+            selector.Poll(milliseconds);
+        }
+        finally
+        {
+            lock (_gate)
                 _loopWaiting = false;
-            }
         }
     }
 

@@ -73,4 +73,22 @@ internal static partial class ThrowHelper
     /// <summary>Python's <c>Popen.send_signal()</c> on Windows: <c>ValueError</c>.</summary>
     [DoesNotReturn]
     public static void UnsupportedSignal(int signal) => throw new ArgumentException($"Unsupported signal: {signal}");
+
+    /// <summary>selectors' <c>_fileobj_to_fd</c> <c>ValueError</c>.</summary>
+    public static ArgumentOutOfRangeException InvalidFileDescriptorError(int fd) => new(null, $"Invalid file descriptor: {fd}");
+
+    /// <summary>asyncio <c>_ensure_fd_no_transport</c>'s <c>ValueError</c>: a handle with no descriptor (closed, invalid).</summary>
+    public static ArgumentException InvalidFileObjectError(object handle) => new($"Invalid file object: {handle}");
+
+    /// <summary>asyncio <c>_ensure_fd_no_transport</c>'s <c>RuntimeError</c>.</summary>
+    public static InvalidOperationException DescriptorOwnedError(int fd, object transport) =>
+        new($"File descriptor {fd} is used by transport {transport}");
+
+    /// <summary>No twin on Unix: asyncio's proactor loop (Windows) raises a bare <c>NotImplementedError</c> for the descriptor callbacks.</summary>
+    public static PlatformNotSupportedException NoSelectorError(string operation) =>
+        new($"{operation}() needs a readiness selector (Linux epoll); on this system use the socket, stream and protocol APIs");
+
+    /// <summary>Python's <c>OSError</c> as its <c>str()</c> shows it, <c>[Errno 1] Operation not permitted</c>, with the native error inside.</summary>
+    public static IOException OSError(System.ComponentModel.Win32Exception exception) =>
+        new($"[Errno {exception.NativeErrorCode}] {exception.Message}", exception);
 }

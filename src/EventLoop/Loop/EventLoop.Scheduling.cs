@@ -33,7 +33,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>A typed callback as (Action&lt;object?&gt;, state): as is when it already takes an object, else boxed with its state.</summary>
-    private static (Action<object?> Invoke, object? State) Pack<TState>(Action<TState> callback, TState state) =>
+    internal static (Action<object?> Invoke, object? State) Pack<TState>(Action<TState> callback, TState state) =>
         callback is Action<object?> direct && !typeof(TState).IsValueType
             ? (direct, state)
             : (StateBox<TState>.Invoke, new StateBox<TState>(callback, state));

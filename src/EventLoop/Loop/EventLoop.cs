@@ -49,6 +49,10 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private int _foreignWaits;
     private int _realWork;
     private HashSet<IReadinessProbe>? _probes;
+
+    // The file descriptors watched for readiness (AddReader, the socket transports), made the
+    // first time one is watched, on Linux only; null before, and elsewhere.
+    private EpollSelector? _selector;
     // Under virtual time: real seconds spent blocked on real work since the clock last moved.
     private double _realWaited;
 
@@ -176,22 +180,30 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     /// </remarks>
     private void RunOnce(double maxBlock)
     {
-        // Phases 1 to 4 have nothing to do when callbacks are ready and no timer or post is
-        // waiting: a chain of callbacks then costs one test per iteration, not eight.
-        if (_ready.Count == 0 || _timers.Count > 0 || _inbox.HasItems)
+        // Phases 1 to 4 have nothing to do when callbacks are ready and no timer, post or
+        // watched descriptor is waiting: a chain of callbacks then costs one test per
+        // iteration, not eight.
+        if (_ready.Count == 0 || _timers.Count > 0 || _inbox.HasItems || _selector is { IsWatching: true })
         {
             // 1. Decide how long to block: not at all if anything is ready or a stop was requested;
             //    otherwise until the earliest timer; otherwise until another thread submits work.
             //    A host pumping the loop (RunOnce(maxBlock)) caps it.
             double timeout = Math.Min(ComputeTimeout(), maxBlock);
 
-            // 2. Block for that long, woken early by the inbox. Virtual time jumps instead.
+            // 2. Block for that long, woken early by the inbox or a watched file descriptor.
+            //    Virtual time jumps instead. Not blocking, the descriptors are still polled, as
+            //    asyncio's select(0), so that a busy loop does not starve its I/O.
             if (timeout > 0)
                 Block(timeout);
+            else if (_selector is { IsWatching: true } selector)
+                selector.Poll(0);
 
-            // 3. Move what other threads submitted to the ready queue, in arrival order. After
-            //    blocking, so that work posted while we slept runs in this iteration.
+            // 3. Move what other threads submitted to the ready queue, in arrival order; then
+            //    the callbacks of the descriptors found ready, reader before writer (asyncio's
+            //    _process_events). After blocking, so that what arrived while we slept runs in
+            //    this iteration.
             _inbox.DrainTo(ref _ready);
+            _selector?.TakeEvents(ref _ready);
 
             // 4. Read the clock once; move every due timer to the ready queue, earliest first,
             //    equal deadlines in scheduling order. Never early.
@@ -329,7 +341,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     {
         if (_timers.Count > 0)
             DropCancelledTimersAtHead();
-        if (_ready.Count > 0 || _stopping || _inbox.HasItems)
+        if (_ready.Count > 0 || _stopping || WorkArrived)
             return 0;
         if (_timers.Count > 0)
             return Math.Max(0, _timers.PeekWhen() - _clock.Now);
@@ -380,13 +392,13 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
             long started = Stopwatch.GetTimestamp();
             _inbox.Wait(timerPending ? ToMilliseconds(seconds - _realWaited) : -1);
             _realWaited += Stopwatch.GetElapsedTime(started).TotalSeconds;
-            if (_inbox.HasItems || !timerPending || _realWaited < seconds)
+            if (WorkArrived || !timerPending || _realWaited < seconds)
                 return;
         }
         else if (timerPending && _foreignWaits > 0)
         {
             _inbox.Wait(ForeignGraceMilliseconds);
-            if (_inbox.HasItems)
+            if (WorkArrived)
                 return;
         }
         if (timerPending)
@@ -404,6 +416,23 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         if (_detectDeadlocks && _foreignWaits == 0 && !_inbox.HasItems)
             throw new DeadlockError(DescribeDeadlock());
         _inbox.Wait(-1);
+    }
+
+    /// <summary>Whether a post or a ready descriptor ended the wait of phase 2.</summary>
+    private bool WorkArrived => _inbox.HasItems || _selector is { HasEvents: true };
+
+    /// <summary>The loop's selector, made the first time a descriptor is watched; null where epoll does not exist.</summary>
+    internal EpollSelector? Selector
+    {
+        get
+        {
+            if (_selector is null && Epoll.IsSupported)
+            {
+                _selector = new EpollSelector(this);
+                _inbox.UseSelector(_selector);
+            }
+            return _selector;
+        }
     }
 
     // Rounds up, so that a timer is never found early and the loop does not spin on sub-millisecond waits.
@@ -870,6 +899,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         _timers.Clear();
         _cancelledTimers = 0;
         RemoveSignalHandlers(); // asyncio (unix_events.py, close): the handlers go with the loop
+        _selector?.Dispose(); // after the inbox closed: no post can signal its eventfd any more
     }
 
     /// <summary>Closes the loop (see <see cref="Close"/>).</summary>
