@@ -8,6 +8,10 @@ namespace Asyncio.Tests.IO.FileDescriptors;
 // test_add_reader_existing, test_remove_reader_read_write, test_process_events_read_cancelled).
 public sealed class FileDescriptorCallbackTests : LoopTest
 {
+    private sealed class Quiet : Protocol
+    {
+    }
+
     [Fact]
     public void A_post_from_another_thread_wakes_a_loop_blocked_on_its_descriptors()
     {
@@ -180,5 +184,28 @@ public sealed class FileDescriptorCallbackTests : LoopTest
             Assert.Equal("Event loop is closed",
                 Assert.Throws<InvalidOperationException>(() => loop.AddWriter((int)a.Handle, () => { })).Message);
         }
+    }
+
+    [Fact]
+    public void The_descriptor_of_an_open_transport_is_refused_until_it_closes()
+    {
+        var loop = NewRealLoop();
+        string path = Path.Combine(Path.GetTempPath(), "el-fd-" + Guid.NewGuid().ToString("N")[..12]);
+        async Task Main()
+        {
+            var server = await loop.CreateUnixServerAsync(() => new Quiet(), path);
+            var (transport, _) = await loop.CreateUnixConnectionAsync(() => new Quiet(), path);
+            var socket = (Socket)transport.GetExtraInfo("socket")!;
+            int fd = (int)socket.Handle;
+            var error = Assert.Throws<InvalidOperationException>(() => loop.AddReader(fd, () => { }));
+            Assert.Equal($"File descriptor {fd} is used by transport <Transport read=polling write=<idle, bufsize=0>>", error.Message);
+            Assert.Throws<InvalidOperationException>(() => loop.RemoveWriter(fd));
+            transport.Close();
+            // Closing: asyncio lets the descriptor go (nothing is watched for it any more).
+            Assert.False(loop.RemoveReader(fd));
+            server.Close();
+            await server.WaitClosedAsync();
+        }
+        loop.RunUntilComplete(() => Main());
     }
 }

@@ -7,18 +7,22 @@ namespace Asyncio;
 
 /// <summary>A <see cref="Transport"/> over a connected stream <see cref="Socket"/> (TCP or Unix) driving a protocol: asyncio's <c>_SelectorSocketTransport</c>.</summary>
 /// <remarks>
-/// <para>asyncio's readiness model on .NET: a zero-byte receive in flight stands for the
-/// selector's "readable" (it consumes nothing); once it completes, one non-blocking receive
-/// takes what is there, as <c>_read_ready</c> does. A write tries a non-blocking send at once and
-/// buffers only what the socket did not take, as <c>write()</c> does; a send pump (asyncio's
-/// <c>_write_ready</c>) drains the buffer. Both pumps run outside any task under the loop's
-/// SynchronizationContext, counted as the streams count them, so a virtual-time loop waits for
-/// them instead of reporting a deadlock.</para>
+/// <para>asyncio's readiness model. On Linux the socket is watched by the loop's own epoll
+/// selector, exactly as asyncio's selector loop watches it: a reader handle registered while
+/// reading (<c>_read_ready</c>: one non-blocking receive per readiness), a writer handle only
+/// while bytes wait in the buffer (<c>_write_ready</c>). A write tries a non-blocking send at
+/// once and buffers only what the socket did not take, as <c>write()</c> does. No thread but
+/// the loop's touches the connection.</para>
+/// <para>Elsewhere (no epoll) .NET's socket engine stands in for the selector: a zero-byte
+/// receive in flight is "readable" (it consumes nothing), and a send pump drains the buffer;
+/// both run outside any task under the loop's SynchronizationContext, so their completions come
+/// back through the inbox. Either way a pending send counts as real work and a pending read as
+/// a probed wait, so a virtual-time loop waits for them instead of reporting a deadlock.</para>
 /// <para>Invariants: at most one receive and one send in flight; the protocol's
 /// <c>connection_lost</c> is scheduled once (<see cref="_connLost"/>), and the socket is closed in
 /// that callback, after the protocol has seen it.</para>
 /// </remarks>
-internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessProbe, IServedConnection
+internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessProbe, IServedConnection, IOwnedDescriptor
 {
     // asyncio's max_size for one receive is 256 KiB; a pooled 64 KiB keeps an idle connection at
     // zero and a busy one at one buffer.
@@ -47,6 +51,13 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     private bool _protocolPaused;
     private int _highWater = 64 * 1024;
     private int _lowWater = 16 * 1024;
+    // The loop's selector and the handles registered with it, made once per connection; null
+    // where there is no epoll, and the pumps below stand in.
+    private readonly EpollSelector? _selector;
+    private readonly int _fd;
+    private readonly Handle? _readReady;
+    private readonly Handle? _writeReady;
+    private bool _readerWatched;
 
     public SocketProtocolTransport(EventLoop loop, Socket socket, BaseProtocol protocol) : base(loop)
     {
@@ -58,6 +69,13 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         socket.Blocking = false;
         _peer = SafeEndPoint(remote: true);
         _local = SafeEndPoint(remote: false);
+        _selector = loop.Selector;
+        if (_selector is not null)
+        {
+            _fd = (int)socket.SafeHandle.DangerousGetHandle();
+            _readReady = new Handle(loop, static s => ((SocketProtocolTransport)s!).ReadReady(), this);
+            _writeReady = new Handle(loop, static s => ((SocketProtocolTransport)s!).WriteReady(), this);
+        }
         loop._openTransportCount++;
     }
 
@@ -119,7 +137,25 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         // asyncio's _add_reader: nothing when paused or closing (pause_reading in connection_made).
         if (!IsReading || _readStopped || _pumpRunning)
             return;
+        if (_selector is not null)
+        {
+            if (!_readerWatched)
+            {
+                _selector.Set(_fd, write: false, _readReady, owner: this);
+                _readerWatched = true;
+            }
+            return;
+        }
         Loop.StartDetached(static s => ((SocketProtocolTransport)s).ReadPumpAsync(), this);
+    }
+
+    /// <summary>asyncio's <c>_remove_reader</c>: no more readiness callbacks until reading starts again.</summary>
+    private void StopWatchingReads()
+    {
+        if (!_readerWatched)
+            return;
+        _readerWatched = false;
+        _selector!.Set(_fd, write: false, null, null);
     }
 
     public override void PauseReading()
@@ -128,6 +164,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         if (_closing || _paused)
             return;
         _paused = true;
+        StopWatchingReads();
     }
 
     public override void ResumeReading()
@@ -179,6 +216,8 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     /// <summary>asyncio's <c>_read_ready__get_buffer</c> / <c>_read_ready__data_received</c>: one non-blocking receive.</summary>
     private void ReadReady()
     {
+        if (!IsReading || _readStopped)
+            return; // paused or closed by an earlier callback of this iteration
         if (_buffered is not null)
         {
             ReadReadyBuffered(_buffered);
@@ -256,6 +295,8 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     private void OnEof()
     {
         _readStopped = true;
+        if (_selector is not null)
+            StopWatchingReads();
         bool keepOpen;
         try
         {
@@ -299,9 +340,63 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         if (!_sending)
         {
             _sending = true;
-            Loop.StartDetached(static s => ((SocketProtocolTransport)s).SendPumpAsync(), this);
+            if (_selector is not null)
+            {
+                // asyncio's _add_writer: _write_ready runs once the socket takes bytes again.
+                // A send ends by itself: virtual time waits for it, as for the pump's.
+                _selector.Set(_fd, write: true, _writeReady, owner: this);
+                Loop.RealWorkStarted();
+            }
+            else
+            {
+                Loop.StartDetached(static s => ((SocketProtocolTransport)s).SendPumpAsync(), this);
+            }
         }
         MaybePauseProtocol();
+    }
+
+    /// <summary>asyncio's <c>_write_ready</c>: send what the socket takes; once the buffer is empty, stop watching, then close or shut down if asked.</summary>
+    private void WriteReady()
+    {
+        if (_connLost || !_sending)
+            return;
+        int sent = _socket.Send(_pending.AsSpan(0, _pendingCount), SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+            return;
+        if (error != SocketError.Success)
+        {
+            StopWatchingWrites();
+            FatalError(new SocketException((int)error), "Fatal write error on socket transport");
+            return;
+        }
+        if (sent < _pendingCount)
+            _pending.AsSpan(sent, _pendingCount - sent).CopyTo(_pending);
+        _pendingCount -= sent;
+        MaybeResumeProtocol(); // may write more, into the same buffer
+        if (_pendingCount > 0)
+            return;
+        StopWatchingWrites();
+        ReturnBuffer(_pending);
+        _pending = [];
+        if (_closing)
+        {
+            _connLost = true;
+            CallConnectionLost(null);
+        }
+        else if (_eof)
+        {
+            ShutdownSend();
+        }
+    }
+
+    /// <summary>asyncio's <c>_remove_writer</c>: the buffer is empty, or the connection is lost.</summary>
+    private void StopWatchingWrites()
+    {
+        if (_selector is null || !_sending)
+            return;
+        _sending = false;
+        _selector.Set(_fd, write: true, null, null);
+        Loop.RealWorkEnded();
     }
 
     private static void ReturnBuffer(byte[] buffer)
@@ -435,6 +530,8 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         if (_closing)
             return;
         _closing = true;
+        if (_selector is not null)
+            StopWatchingReads(); // asyncio's close(): _remove_reader at once
         if (_pendingCount == 0 && !_sending)
         {
             _connLost = true;
@@ -463,6 +560,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     {
         if (_connLost)
             return;
+        StopWatching();
         _pendingCount = 0;
         _closing = true;
         _connLost = true;
@@ -487,8 +585,18 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         }
     }
 
+    /// <summary>No more callbacks from the selector: before the socket closes, so that its descriptor number, once reused, is not watched for us.</summary>
+    private void StopWatching()
+    {
+        if (_selector is null)
+            return;
+        StopWatchingReads();
+        StopWatchingWrites();
+    }
+
     private void CloseSocket()
     {
+        StopWatching();
         try
         {
             // .NET closes a socket with a receive pending abortively (RST) unless it is shut
@@ -508,6 +616,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     public override string ToString()
     {
         string state = _lost ? " closed" : _closing ? " closing" : "";
-        return $"<Transport{state} read={(IsReading ? "polling" : "idle")} write=<{(_sending ? "polling" : "idle")}, bufsize={WriteBufferSize}>>";
+        bool polling = _selector is null ? IsReading : _readerWatched;
+        return $"<Transport{state} read={(polling ? "polling" : "idle")} write=<{(_sending ? "polling" : "idle")}, bufsize={WriteBufferSize}>>";
     }
 }
