@@ -2,11 +2,13 @@
 # Echo-server benchmark: the same echo server in C# (this library), asyncio, uvloop and Node,
 # driven by one load generator (client/): CLIENTS concurrent clients on 127.0.0.1 (10 and 100 by
 # default), each sending a message and reading its whole echo back before the next, a fixed count
-# in all: TCP streams with 1 KiB, 10 KiB and 100 KiB messages, and UDP datagrams of 1 KiB.
+# in all: TCP streams with 1 KiB, 10 KiB and 100 KiB messages, the same over protocols (create_server
+# and data_received; Node has one kind of TCP server only, listed as tcp), and UDP datagrams of 1 KiB.
 # Prints one markdown table: requests/second and the median and 99th-percentile latency per request.
 # Traffic stays on 127.0.0.1; every server and client run is bounded by `timeout`.
 # usage: benchmarks/echo/run.sh [CLIENTS...]   (environment: PY312=command for CPython 3.12,
-#        SCALE=fraction of the default request counts, e.g. 0.2 for a quick look)
+#        SCALE=fraction of the default request counts, e.g. 0.2 for a quick look,
+#        KINDS=which of "tcp proto udp" to run, SERVERS=a pattern the server names must match)
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
@@ -14,7 +16,9 @@ CLIENT_COUNTS=("$@")
 [ ${#CLIENT_COUNTS[@]} -eq 0 ] && CLIENT_COUNTS=(10 100)
 PORT_BASE=${PORT_BASE:-25100}
 SCALE=${SCALE:-1}
-SIZES=(1024 10240 102400)
+SIZES=(${SIZES:-1024 10240 102400})
+read -r -a KIND_LIST <<<"${KINDS:-tcp proto udp}"
+SERVERS=${SERVERS:-.}
 declare -A TOTAL=([1024]=30000 [10240]=15000 [102400]=3000 [udp]=30000)
 for k in "${!TOTAL[@]}"; do TOTAL[$k]=$(python3 -c "print(max(200, int(${TOTAL[$k]} * $SCALE)))"); done
 LIMIT=120   # seconds, per client run
@@ -23,39 +27,41 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build -c Release -v q --nologo client/EchoClient.csproj >/dev/null || { echo "client build failed"; exit 1; }
 dotnet build -c Release -v q --nologo "$ROOT/examples/EchoServer/EchoServer.csproj" >/dev/null || { echo "server build failed"; exit 1; }
 dotnet build -c Release -v q --nologo udp_server/UdpEchoServer.csproj >/dev/null || { echo "UDP server build failed"; exit 1; }
+dotnet build -c Release -v q --nologo protocol_server/ProtocolEchoServer.csproj >/dev/null || { echo "protocol server build failed"; exit 1; }
 CLIENT="dotnet client/bin/Release/net10.0/EchoClient.dll"
 PY312=${PY312:-"env PYENV_VERSION=3.12.1 python3"}
 
-# Each server: its name, its TCP command and its UDP command (the port is appended); MISSING when absent.
-names=(); tcp=(); udp=()
+# Each server: its name, its TCP stream, TCP protocol and UDP commands (the port is appended); MISSING when absent.
+names=(); tcp=(); proto=(); udp=()
 names+=("C# EventLoop (.NET $(dotnet --version))")
 tcp+=("dotnet $ROOT/examples/EchoServer/bin/Release/net10.0/ExampleEchoServer.dll --serve")
+proto+=("dotnet protocol_server/bin/Release/net10.0/ProtocolEchoServer.dll")
 udp+=("dotnet udp_server/bin/Release/net10.0/UdpEchoServer.dll")
 if $PY312 -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
   names+=("asyncio (CPython $($PY312 -c 'import platform; print(platform.python_version())'))")
-  tcp+=("$PY312 server_asyncio.py"); udp+=("$PY312 server_udp.py")
+  tcp+=("$PY312 server_asyncio.py"); proto+=("$PY312 server_asyncio.py --protocol"); udp+=("$PY312 server_udp.py")
 else
-  names+=("asyncio (CPython 3.12)"); tcp+=(MISSING); udp+=(MISSING)
+  names+=("asyncio (CPython 3.12)"); tcp+=(MISSING); proto+=(MISSING); udp+=(MISSING)
 fi
 names+=("asyncio (Debian CPython $(/usr/bin/python3 -c 'import platform; print(platform.python_version())'))")
-tcp+=("/usr/bin/python3 server_asyncio.py"); udp+=("/usr/bin/python3 server_udp.py")
+tcp+=("/usr/bin/python3 server_asyncio.py"); proto+=("/usr/bin/python3 server_asyncio.py --protocol"); udp+=("/usr/bin/python3 server_udp.py")
 if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
   names+=("uvloop $(/usr/bin/python3 -c 'import uvloop; print(uvloop.__version__)') (Debian CPython)")
-  tcp+=("UVLOOP server_asyncio.py"); udp+=("UVLOOP server_udp.py")
+  tcp+=("UVLOOP server_asyncio.py"); proto+=("UVLOOP server_asyncio.py --protocol"); udp+=("UVLOOP server_udp.py")
 else
-  names+=("uvloop (python3-uvloop)"); tcp+=(MISSING); udp+=(MISSING)
+  names+=("uvloop (python3-uvloop)"); tcp+=(MISSING); proto+=(MISSING); udp+=(MISSING)
 fi
 if command -v node >/dev/null; then
-  names+=("Node $(node --version)"); tcp+=("node server_node.js"); udp+=("node server_udp_node.js")
+  names+=("Node $(node --version)"); tcp+=("node server_node.js"); proto+=(NONE); udp+=("node server_udp_node.js")
 else
-  names+=("Node"); tcp+=(MISSING); udp+=(MISSING)
+  names+=("Node"); tcp+=(MISSING); proto+=(NONE); udp+=(MISSING)
 fi
 
 # start_server COMMAND PORT: starts it in the background, bounded; sets server_pid.
 start_server() {
   local cmd=$1 port=$2
   if [[ $cmd == UVLOOP* ]]; then
-    timeout 900 /usr/bin/python3 "${cmd#UVLOOP }" "$port" --uvloop >/dev/null 2>&1 &
+    timeout 900 /usr/bin/python3 ${cmd#UVLOOP } "$port" --uvloop >/dev/null 2>&1 &
   else
     timeout 900 $cmd "$port" >/dev/null 2>&1 &
   fi
@@ -66,17 +72,23 @@ echo "| server | transport | clients | size | req/s | p50 ms | p99 ms |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 for i in "${!names[@]}"; do
   name=${names[$i]}
-  for kind in tcp udp; do
-    if [ $kind = tcp ]; then cmd=${tcp[$i]}; sizes=("${SIZES[@]}"); else cmd=${udp[$i]}; sizes=(1024); fi
+  [[ $name =~ $SERVERS ]] || continue
+  for kind in "${KIND_LIST[@]}"; do
+    case $kind in
+      tcp) cmd=${tcp[$i]}; sizes=("${SIZES[@]}") ;;
+      proto) cmd=${proto[$i]}; sizes=("${SIZES[@]}") ;;
+      *) cmd=${udp[$i]}; sizes=(1024) ;;
+    esac
+    [ "$cmd" = NONE ] && continue
     if [ "$cmd" = MISSING ]; then
       echo "| $name | $kind | | | missing | | |"
       continue
     fi
-    port=$((PORT_BASE + 2 * i)); [ $kind = udp ] && port=$((port + 1))
+    port=$((PORT_BASE + 3 * i)); [ $kind = udp ] && port=$((port + 1)); [ $kind = proto ] && port=$((port + 2))
     start_server "$cmd" "$port"
     for clients in "${CLIENT_COUNTS[@]}"; do
       for size in "${sizes[@]}"; do
-        if [ $kind = tcp ]; then total=${TOTAL[$size]}; mode=""; else total=${TOTAL[udp]}; mode=udp; fi
+        if [ $kind = udp ]; then total=${TOTAL[udp]}; mode=udp; else total=${TOTAL[$size]}; mode=""; fi
         out=$(timeout $((LIMIT + 30)) $CLIENT "$port" "$clients" "$size" "$total" "$LIMIT" $mode 2>/dev/null) || out="failed"
         read -r rps p50 p99 lost <<<"$out"
         note=""

@@ -38,6 +38,7 @@ internal sealed class EpollSelector : EventLoop.IReadinessProbe, IDisposable
     private readonly int[] _readyFds = new int[MaxEvents];
     private readonly uint[] _readyMasks = new uint[MaxEvents];
     private int _readyCount;
+    private long _polls;
     private bool _disposed;
 
     public EpollSelector(EventLoop loop)
@@ -77,6 +78,9 @@ internal sealed class EpollSelector : EventLoop.IReadinessProbe, IDisposable
     }
 
     public Watch? Find(int fd) => _watches.GetValueOrDefault(fd);
+
+    /// <summary>How many times the descriptors were polled: an event is news to a wait only if the wait began before the poll that found it.</summary>
+    public long Polls => _polls;
 
     /// <summary>Sets the reader or the writer of <paramref name="fd"/> (null: none); returns the one it replaces.</summary>
     /// <returns>The replaced handle, or null.</returns>
@@ -127,6 +131,7 @@ internal sealed class EpollSelector : EventLoop.IReadinessProbe, IDisposable
         if (_readyCount > 0)
             return;
         int n = Epoll.Wait(_epoll, _events, timeout);
+        _polls++;
         int count = 0;
         for (int i = 0; i < n; i++)
         {

@@ -1,15 +1,20 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using Asyncio.Internal;
 
 namespace Asyncio;
 
 /// <summary>A <see cref="StreamTransport"/> over a connected stream <see cref="Socket"/> (TCP or Unix domain), plain or under TLS.</summary>
 /// <remarks>
-/// Under TLS the bytes go through an <see cref="SslStream"/> over the socket; the socket still
+/// <para>A plain socket on Linux waits on the loop's own epoll selector (<see cref="ReadinessWait"/>)
+/// and sends and receives without blocking on the loop thread, as asyncio's selector transport
+/// does: no completion crosses a thread. Elsewhere, and under TLS, .NET's socket engine and
+/// <see cref="SslStream"/> do the waiting and their completions come back through the inbox.</para>
+/// <para>Under TLS the bytes go through an <see cref="SslStream"/> over the socket; the socket still
 /// answers the virtual clock's probe and <c>GetExtraInfo</c>. <see cref="StartTlsAsync"/>
-/// upgrades a plain connection in place, so its reader and writer stay the same objects.
+/// upgrades a plain connection in place, so its reader and writer stay the same objects.</para>
 /// </remarks>
-internal sealed class SocketTransport : StreamTransport
+internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
 {
     private readonly Socket _socket;
     private SslStream? _tls;
@@ -18,11 +23,25 @@ internal sealed class SocketTransport : StreamTransport
     private Task? _receiveGate;
     private Task? _sendGate;
 
+    // The loop's readiness of the socket, for a plain connection where epoll exists; null otherwise.
+    private readonly ReadinessWait? _readable;
+    private readonly ReadinessWait? _writable;
+
     public SocketTransport(EventLoop loop, Socket socket, LoopStreamReader reader, SslStream? tls = null) : base(loop, reader)
     {
         _socket = socket;
         _tls = tls;
+        if (tls is null && loop.Selector is { } selector)
+        {
+            socket.Blocking = false; // a would-block comes back as an error code, never blocks the loop
+            int fd = (int)socket.SafeHandle.DangerousGetHandle();
+            _readable = new ReadinessWait(loop, selector, fd, write: false, owner: this);
+            _writable = new ReadinessWait(loop, selector, fd, write: true, owner: this);
+        }
     }
+
+    // Until start_tls: from then on the bytes go through the SslStream.
+    private bool UsesSelector => _readable is not null && _tls is null;
 
     public Socket Socket => _socket;
 
@@ -36,7 +55,27 @@ internal sealed class SocketTransport : StreamTransport
     {
         if (_receiveGate is not null)
             return ReceiveAfterGateAsync(buffer);
+        if (UsesSelector)
+            return buffer.IsEmpty ? _readable!.WaitAsync() : ReceiveNow(buffer);
         return _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None) : _tls.ReadAsync(buffer);
+    }
+
+    /// <summary>asyncio's <c>_read_ready</c>: one non-blocking receive, waiting for readiness only if nothing is there.</summary>
+    private ValueTask<int> ReceiveNow(Memory<byte> buffer)
+    {
+        int received = _socket.Receive(buffer.Span, SocketFlags.None, out var error);
+        return error switch
+        {
+            SocketError.Success => new ValueTask<int>(received),
+            SocketError.WouldBlock => ReceiveWhenReadableAsync(buffer),
+            _ => ValueTask.FromException<int>(new SocketException((int)error)),
+        };
+    }
+
+    private async ValueTask<int> ReceiveWhenReadableAsync(Memory<byte> buffer)
+    {
+        await _readable!.WaitAsync();
+        return await ReceiveNow(buffer);
     }
 
     private async ValueTask<int> ReceiveAfterGateAsync(Memory<byte> buffer)
@@ -52,6 +91,21 @@ internal sealed class SocketTransport : StreamTransport
     {
         if (_sendGate is not null)
             await _sendGate;
+        if (UsesSelector)
+        {
+            // asyncio's _write_ready: send what the socket takes, wait for room for the rest.
+            while (!data.IsEmpty)
+            {
+                int sent = _socket.Send(data.Span, SocketFlags.None, out var error);
+                if (error == SocketError.Success)
+                    data = data[sent..];
+                else if (error == SocketError.WouldBlock)
+                    await _writable!.WaitAsync();
+                else
+                    throw new SocketException((int)error);
+            }
+            return;
+        }
         if (_tls is not null)
         {
             await _tls.WriteAsync(data).ConfigureAwait(false);
@@ -64,6 +118,20 @@ internal sealed class SocketTransport : StreamTransport
         }
     }
 
+    /// <summary>asyncio's <c>write()</c>: with nothing queued, try the socket at once and queue only the rest.</summary>
+    protected override int TrySendNow(ReadOnlySpan<byte> data)
+    {
+        if (!UsesSelector || _sendGate is not null)
+            return 0;
+        int sent = _socket.Send(data, SocketFlags.None, out var error);
+        return error switch
+        {
+            SocketError.Success => sent,
+            SocketError.WouldBlock => 0,
+            _ => throw new SocketException((int)error),
+        };
+    }
+
     protected override void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     protected override void CloseResource(bool abortive)
@@ -71,6 +139,10 @@ internal sealed class SocketTransport : StreamTransport
         // No close_notify: SslStream's is asynchronous and connection_lost is not; the peer sees
         // the FIN below, which .NET and OpenSSL read as the end of the stream.
         _tls?.Dispose();
+        // Unwatched before the socket closes, so that its descriptor number, once reused, is
+        // not watched for us; a pump waiting on it ends.
+        _readable?.Close();
+        _writable?.Close();
         if (!abortive)
         {
             // .NET closes a socket with an operation pending (our receive) abortively, with an
@@ -127,6 +199,7 @@ internal sealed class SocketTransport : StreamTransport
                     SetWriteBufferLimits(high, low);
             }
             _sendGate = sending.Task;
+            _socket.Blocking = true; // NetworkStream under the SslStream refuses a non-blocking socket; the loop no longer calls the socket itself
             _tls = await TlsHandshake.AuthenticateAsync(Loop, _socket, client, server, timeout, cancellationToken);
         }
         catch (Exception exception)

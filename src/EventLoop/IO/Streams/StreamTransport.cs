@@ -85,6 +85,11 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
 
     public abstract bool CanWriteEof { get; }
 
+    /// <summary>Sends what the resource takes now without waiting, for a write with nothing queued: asyncio's <c>write()</c>; 0 where sends only go through the pump.</summary>
+    /// <returns>The bytes sent.</returns>
+    /// <exception cref="System.Net.Sockets.SocketException">The connection failed.</exception>
+    protected virtual int TrySendNow(ReadOnlySpan<byte> data) => 0;
+
     /// <summary>Whether a zero-byte receive waits until data (or EOF) is there, without a buffer: a socket's does.</summary>
     protected virtual bool WaitsForDataWithoutBuffer => false;
 
@@ -196,6 +201,20 @@ internal abstract class StreamTransport : EventLoop.IReadinessProbe, IServedConn
             ThrowHelper.WriteAfterEof();
         if (data.IsEmpty || _closing)
             return; // asyncio: writes after the connection is lost are dropped
+        if (!_sending && _pendingCount == 0)
+        {
+            try
+            {
+                data = data[TrySendNow(data)..];
+            }
+            catch (Exception exception)
+            {
+                ConnectionLost(exception); // asyncio's _fatal_error from write()
+                return;
+            }
+            if (data.IsEmpty)
+                return;
+        }
         WriteBufferLimits.Append(ref _pending, ref _pendingCount, data);
         if (!_sending)
             Loop.StartDetached(static s => ((StreamTransport)s).SendPumpAsync(), this);
