@@ -7,13 +7,15 @@ namespace Asyncio;
 
 /// <summary>A <see cref="DatagramTransport"/> over a UDP <see cref="Socket"/>: asyncio's <c>_SelectorDatagramTransport</c>.</summary>
 /// <remarks>
-/// <para>A receive-from is always in flight while the transport is open (a datagram cannot be
-/// waited for without taking it, as a stream's zero-byte receive does), counted as a probed
-/// wait; sends try the socket at once and buffer only on would-block, as asyncio's
+/// <para>On Linux the socket is watched by the loop's epoll selector, as asyncio's selector loop
+/// watches it: each readiness takes one datagram with a non-blocking receive-from, on the loop
+/// thread. Elsewhere a receive-from of .NET's socket engine is always in flight while the
+/// transport is open (a datagram cannot be waited for without taking it, as a stream's
+/// zero-byte receive does), counted as a probed wait. Sends try the socket at once and buffer only on would-block, as asyncio's
 /// <c>sendto</c>. Invariant: <c>connection_lost</c> is scheduled once (<see cref="_connLost"/>) and
 /// closes the socket after the protocol has seen it.</para>
 /// </remarks>
-internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IReadinessProbe
+internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IReadinessProbe, IOwnedDescriptor
 {
     // Larger than any UDP payload (65507 bytes): a datagram is never truncated.
     private const int ReceiveBufferSize = 64 * 1024;
@@ -32,6 +34,12 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
     private bool _protocolPaused;
     private readonly int _highWater = 64 * 1024;
     private readonly int _lowWater = 16 * 1024;
+    // The loop's selector and this socket's reader handle; null where there is no epoll.
+    private readonly EpollSelector? _selector;
+    private readonly int _fd;
+    private readonly Handle? _readReady;
+    private byte[]? _readBuffer; // rented while the selector watches
+    private EndPoint _anyAddress = null!;
 
     public SocketDatagramTransport(EventLoop loop, Socket socket, DatagramProtocol protocol, EndPoint? remote) : base(loop)
     {
@@ -40,6 +48,12 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         _remote = remote;
         socket.Blocking = false;
         _local = socket.LocalEndPoint;
+        _selector = loop.Selector;
+        if (_selector is not null)
+        {
+            _fd = (int)socket.SafeHandle.DangerousGetHandle();
+            _readReady = new Handle(loop, static s => ((SocketDatagramTransport)s!).ReadReady(), this);
+        }
         loop._openTransportCount++;
     }
 
@@ -52,8 +66,16 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         Loop.CallSoon(static s =>
         {
             var self = (SocketDatagramTransport)s!;
-            if (!self._closing)
+            if (self._closing)
+                return;
+            if (self._selector is null)
+            {
                 self.Loop.StartDetached(static t => ((SocketDatagramTransport)t).ReadPumpAsync(), self);
+                return;
+            }
+            self._readBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+            self._anyAddress = self._socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+            self._selector.Set(self._fd, write: false, self._readReady, owner: self);
         }, this);
         Loop.CallSoon(static s => { var w = (Future<bool>)s!; if (!w.Done) w.SetResult(true); }, waiter);
     }
@@ -70,6 +92,47 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
             "socket" => _socket,
             _ => defaultValue,
         };
+    }
+
+    /// <summary>asyncio's <c>_SelectorDatagramTransport._read_ready</c>: one datagram per readiness.</summary>
+    private void ReadReady()
+    {
+        if (_closing || _readBuffer is not { } buffer)
+            return;
+        EndPoint from = _anyAddress;
+        int received;
+        try
+        {
+            received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref from);
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return;
+        }
+        catch (SocketException exception)
+        {
+            // An OSError goes to error_received and reading goes on.
+            CallErrorReceived(exception);
+            return;
+        }
+        try
+        {
+            _protocol.DatagramReceived(buffer.AsSpan(0, received), from);
+        }
+        catch (Exception exception)
+        {
+            FatalError(exception, "Fatal error: protocol.datagram_received() call failed.");
+        }
+    }
+
+    /// <summary>asyncio's <c>_remove_reader</c> at close: no more datagrams, and the buffer goes back.</summary>
+    private void StopReading()
+    {
+        if (_readBuffer is not { } buffer)
+            return;
+        _readBuffer = null;
+        _selector!.Set(_fd, write: false, null, null);
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private async Task ReadPumpAsync()
@@ -264,6 +327,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         if (_closing)
             return;
         _closing = true;
+        StopReading();
         if (_buffer.Count == 0 && !_sending)
         {
             _connLost = true;
@@ -288,6 +352,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
     {
         if (_connLost)
             return;
+        StopReading();
         _buffer.Clear();
         _bufferSize = 0;
         _closing = true;
@@ -306,6 +371,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         }
         finally
         {
+            StopReading();
             _socket.Dispose();
             Loop._openTransportCount--;
         }
