@@ -87,6 +87,8 @@ internal sealed class EpollSelector : EventLoop.IReadinessProbe, IDisposable
     /// <exception cref="System.ComponentModel.Win32Exception">epoll refused the descriptor (not open, a regular file): nothing changed.</exception>
     public Handle? Set(int fd, bool write, Handle? handle, object? owner)
     {
+        if (_disposed)
+            return null; // the loop closed: its epoll descriptor number may belong to another file by now
         _watches.TryGetValue(fd, out var watch);
         uint oldMask = watch?.Mask ?? 0;
         Handle? reader = write ? watch?.Reader : handle;
