@@ -33,6 +33,23 @@ public class TlsProtocolTests : LoopTest
         public readonly Future<Exception?> Lost = loop.CreateFuture<Exception?>();
         public readonly Future<bool> Until = loop.CreateFuture<bool>();
         public string? UntilText;
+        public bool CountOnly;
+        public long Count;
+        public long UntilCount = -1;
+        public readonly Future<bool> Paused = loop.CreateFuture<bool>();
+        public readonly Future<bool> Resumed = loop.CreateFuture<bool>();
+
+        public override void PauseWriting()
+        {
+            log.Add("pause_writing");
+            Paused.SetResult(true);
+        }
+
+        public override void ResumeWriting()
+        {
+            log.Add("resume_writing");
+            Resumed.SetResult(true);
+        }
 
         public override void ConnectionMade(Transport transport)
         {
@@ -42,6 +59,13 @@ public class TlsProtocolTests : LoopTest
 
         public override void DataReceived(ReadOnlySpan<byte> data)
         {
+            Count += data.Length;
+            if (CountOnly)
+            {
+                if (Count == UntilCount)
+                    Until.SetResult(true);
+                return;
+            }
             Received.Append(Encoding.ASCII.GetString(data));
             if (Echo)
                 Transport!.Write(data);
@@ -132,6 +156,42 @@ public class TlsProtocolTests : LoopTest
         Assert.Equal(["made tls=True", "returned", "lost null"], clientLog);
         Assert.Equal(["made tls=True", "eof", "lost null"], serverLog);
         Assert.Equal(0.0, time);
+        Assert.Equal(0, loop._openTransportCount);
+        AssertNoSocketLeft(socketsBefore);
+    }
+
+    [Fact]
+    public void Write_PeerPausedReading_PausesTheProtocolThenResumesItAndEveryByteArrives()
+    {
+        const int total = 32 * 1024 * 1024; // more than the loopback socket buffers hold
+        int socketsBefore = OpenSockets();
+        var loop = NewLoop();
+        var clientLog = new List<string>();
+        var (buffered, high, received) = OwnThread.Run(loop, l => l.RunUntilComplete(async () =>
+        {
+            Peer? serverPeer = null;
+            var server = await l.CreateServerAsync(() => serverPeer = new Peer(l, []) { CountOnly = true, UntilCount = total }, "127.0.0.1", 0, TestCertificates.Server());
+            var (transport, client) = await l.CreateConnectionAsync(() => new Peer(l, clientLog), "127.0.0.1", PortOf(server), TestCertificates.Client());
+            while (serverPeer?.Transport is null)
+                await l.Sleep(0); // the server's connection_made runs in a later iteration
+            serverPeer.Transport.PauseReading();
+            transport.Write(new byte[total]);
+            await client.Paused; // inside the Write: the send cannot finish while the peer does not read
+            int buffered = transport.WriteBufferSize;
+            int high = transport.GetWriteBufferLimits().High;
+            serverPeer.Transport.ResumeReading();
+            await client.Resumed; // once the last bytes are in the socket, before the peer read them all
+            await serverPeer.Until;
+            transport.Close();
+            await client.Lost;
+            await serverPeer.Lost;
+            server.Close();
+            await server.WaitClosedAsync();
+            return (buffered, high, serverPeer.Count);
+        }));
+        Assert.True(buffered > high, $"buffered {buffered}, high-water mark {high}");
+        Assert.Equal(total, received);
+        Assert.Equal(["made tls=True", "pause_writing", "resume_writing", "lost null"], clientLog);
         Assert.Equal(0, loop._openTransportCount);
         AssertNoSocketLeft(socketsBefore);
     }
