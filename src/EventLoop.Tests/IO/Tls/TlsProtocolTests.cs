@@ -197,6 +197,34 @@ public class TlsProtocolTests : LoopTest
     }
 
     [Fact]
+    public void ConnectionLost_PeerResetsTheConnection_GetsTheSocketErrorAsFromAPlainTransport()
+    {
+        int socketsBefore = OpenSockets();
+        var loop = NewLoop();
+        var clientLog = new List<string>();
+        var lost = OwnThread.Run(loop, l => l.RunUntilComplete(async () =>
+        {
+            Peer? serverPeer = null;
+            var server = await l.CreateServerAsync(() => serverPeer = new Peer(l, []), "127.0.0.1", 0, TestCertificates.Server());
+            var (_, client) = await l.CreateConnectionAsync(() => new Peer(l, clientLog), "127.0.0.1", PortOf(server), TestCertificates.Client());
+            while (serverPeer?.Transport is null)
+                await l.Sleep(0);
+            ResetOnClose((System.Net.Sockets.Socket)serverPeer.Transport.GetExtraInfo("socket")!);
+            serverPeer.Transport.Abort();
+            var lost = await client.Lost;
+            await serverPeer.Lost;
+            server.Close();
+            await server.WaitClosedAsync();
+            return lost;
+        }));
+        var error = Assert.IsType<System.Net.Sockets.SocketException>(lost);
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionReset, error.SocketErrorCode);
+        Assert.Equal(["made tls=True", "lost SocketException"], clientLog);
+        Assert.Equal(0, loop._openTransportCount);
+        AssertNoSocketLeft(socketsBefore);
+    }
+
+    [Fact]
     public void CreateUnixConnection_TlsEchoServer_RoundTripsToABufferedProtocol()
     {
         int socketsBefore = OpenSockets();

@@ -70,7 +70,9 @@ public static class ProtocolEndpoints
     /// <para>Differs from asyncio: <paramref name="ssl"/>'s <see cref="SslClientAuthenticationOptions.TargetHost"/>
     /// is <c>server_hostname</c>; when it is not set, <paramref name="host"/> is used (on a copy:
     /// the options object is not changed). asyncio's <c>ConnectionAbortedError</c> on the timeout is a
-    /// <see cref="TimeoutException"/>. Closing sends no TLS close_notify, only the TCP FIN.</para>
+    /// <see cref="TimeoutException"/>. Closing sends no TLS close_notify, only the TCP FIN, and does
+    /// not wait for the peer's: <c>ConnectionLost</c> follows at once, where asyncio first runs
+    /// the TLS shutdown and calls the closing side's <c>eof_received</c> when the peer answers.</para>
     /// </remarks>
     /// <typeparam name="TProtocol">The protocol's type, returned as is.</typeparam>
     /// <param name="loop">The loop to run on.</param>

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using Asyncio.Internal;
 
@@ -32,10 +33,10 @@ public sealed class Server : IAsyncDisposable
     private List<Future<bool>>? _waiters = [];
     private Future<bool>? _servingForever;
     private bool _serving;
-    private readonly System.Net.Security.SslServerAuthenticationOptions? _ssl;
+    private readonly SslServerAuthenticationOptions? _ssl;
     private readonly TimeSpan _sslHandshakeTimeout;
 
-    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit, System.Net.Security.SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
+    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit, SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
     {
         Loop = loop;
         _sockets = sockets;
@@ -149,21 +150,21 @@ public sealed class Server : IAsyncDisposable
     /// creation for incoming connection"; <c>SSLProtocol._fatal_error</c> only logs an
     /// <c>OSError</c>).
     /// </remarks>
-    internal void StartHandshake(Socket client, System.Net.Security.SslServerAuthenticationOptions ssl, TimeSpan timeout, Action<Server, Socket, System.Net.Security.SslStream> serve)
+    internal void StartHandshake(Socket client, SslServerAuthenticationOptions ssl, TimeSpan timeout, Action<Server, Socket, SslStream> serve)
     {
         var handshake = new PendingHandshake();
         _clients.Add(handshake); // before it starts: a handshake that fails at once detaches what is there
         Loop._openTransportCount++; // the handshaking socket, until its transport counts it
         Loop.StartDetached(static s =>
         {
-            var (server, client, ssl, timeout, handshake, serve) = ((Server, Socket, System.Net.Security.SslServerAuthenticationOptions, TimeSpan, PendingHandshake, Action<Server, Socket, System.Net.Security.SslStream>))s;
+            var (server, client, ssl, timeout, handshake, serve) = ((Server, Socket, SslServerAuthenticationOptions, TimeSpan, PendingHandshake, Action<Server, Socket, SslStream>))s;
             return server.HandshakeAsync(client, ssl, timeout, handshake, serve);
         }, (this, client, ssl, timeout, handshake, serve));
     }
 
-    private async Task HandshakeAsync(Socket client, System.Net.Security.SslServerAuthenticationOptions ssl, TimeSpan timeout, PendingHandshake handshake, Action<Server, Socket, System.Net.Security.SslStream> serve)
+    private async Task HandshakeAsync(Socket client, SslServerAuthenticationOptions ssl, TimeSpan timeout, PendingHandshake handshake, Action<Server, Socket, SslStream> serve)
     {
-        System.Net.Security.SslStream tls;
+        SslStream tls;
         try
         {
             tls = await TlsHandshake.AuthenticateAsync(Loop, client, null, ssl, timeout, handshake.Aborting.Token);
@@ -194,7 +195,7 @@ public sealed class Server : IAsyncDisposable
         public void Abort() => Aborting.Cancel();
     }
 
-    private void ServeStreams(Socket client, System.Net.Security.SslStream? tls)
+    private void ServeStreams(Socket client, SslStream? tls)
     {
         var reader = new LoopStreamReader(_limit, Loop);
         var transport = new SocketTransport(Loop, client, reader, tls) { SslOptions = _ssl };
