@@ -21,7 +21,7 @@ public abstract class BaseTransport
     public abstract bool IsClosing { get; }
 
     /// <summary>Optional information about the transport: asyncio's <c>get_extra_info(name, default=None)</c>.</summary>
-    /// <param name="name"><c>"peername"</c> and <c>"sockname"</c> (an <see cref="System.Net.EndPoint"/>), <c>"socket"</c> (the <see cref="System.Net.Sockets.Socket"/>).</param>
+    /// <param name="name"><c>"peername"</c> and <c>"sockname"</c> (an <see cref="System.Net.EndPoint"/>), <c>"socket"</c> (the <see cref="System.Net.Sockets.Socket"/>); over TLS also <c>"ssl_object"</c> (the <see cref="System.Net.Security.SslStream"/>), <c>"peercert"</c>, <c>"cipher"</c> (a <see cref="System.Net.Security.TlsCipherSuite"/>) and <c>"sslcontext"</c> (the TLS options).</param>
     /// <param name="defaultValue">Returned for an unknown name or a value that is not there (a closed socket's address).</param>
     public abstract object? GetExtraInfo(string name, object? defaultValue = null);
 

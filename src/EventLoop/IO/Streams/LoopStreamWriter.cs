@@ -216,10 +216,16 @@ public sealed class LoopStreamWriter
     /// <para>asyncio: <c>writer.get_extra_info(name, default)</c>. Sockets know <c>"peername"</c>
     /// and <c>"sockname"</c> (an <see cref="System.Net.EndPoint"/>) and <c>"socket"</c> (the
     /// <see cref="System.Net.Sockets.Socket"/>); subprocess pipes know <c>"pipe"</c>; TLS
-    /// connections know <c>"ssl_object"</c> (the <see cref="System.Net.Security.SslStream"/>)
-    /// and <c>"peercert"</c> (the peer's certificate); a wrapped stream knows <c>"stream"</c>.</para>
+    /// connections know <c>"ssl_object"</c> (the <see cref="System.Net.Security.SslStream"/>),
+    /// <c>"peercert"</c> (the peer's certificate), <c>"cipher"</c> (the negotiated
+    /// <see cref="System.Net.Security.TlsCipherSuite"/>) and <c>"sslcontext"</c> (the
+    /// <see cref="System.Net.Security.SslClientAuthenticationOptions"/> or
+    /// <see cref="System.Net.Security.SslServerAuthenticationOptions"/> it was made with); a
+    /// wrapped stream knows <c>"stream"</c>.</para>
     /// <para>Differs from asyncio: addresses are <see cref="System.Net.IPEndPoint"/> or
-    /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>, not tuples or strings.</para>
+    /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>, not tuples or strings;
+    /// <c>"cipher"</c> is the suite, not the (name, version, bits) tuple; <c>"sslcontext"</c>
+    /// is the options object (.NET has no <c>SSLContext</c>).</para>
     /// </remarks>
     public object? GetExtraInfo(string name, object? defaultValue = null)
     {

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using Asyncio.Internal;
 
@@ -6,31 +7,36 @@ namespace Asyncio;
 /// <summary>Listening sockets that hand each connection to a handler task: asyncio's <c>Server</c>.</summary>
 /// <remarks>
 /// <para>asyncio: <c>asyncio.Server</c>, made by <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and
-/// <see cref="StreamEndpoints.StartUnixServerAsync"/>. Serving starts at creation
+/// <see cref="StreamEndpoints.StartUnixServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string, int, int, CancellationToken)"/> (and their TLS and protocol twins). Serving starts at creation
 /// (<c>start_serving=True</c>). Each accepted connection gets a reader and a writer and runs the
 /// handler as a new task; a handler that throws is reported to the exception handler
 /// ("Unhandled exception in client_connected_cb") and its connection closed.</para>
-/// <para>As in 3.12, <see cref="Close"/> stops listening but leaves accepted connections open,
-/// and <see cref="WaitClosedAsync"/> waits until they are all closed too; 3.13's
-/// <see cref="CloseClients"/> and <see cref="AbortClients"/> close them.</para>
+/// <para>As in 3.12, <see cref="Close"/> stops listening but leaves accepted connections open
+/// (a TLS handshake in progress goes on, and its connection is served if it succeeds), and
+/// <see cref="WaitClosedAsync"/> waits until they are all closed too, handshakes included;
+/// 3.13's <see cref="CloseClients"/> and <see cref="AbortClients"/> close them (and end the
+/// handshakes).</para>
 /// <para>Loop-affine, not thread-safe: while its loop runs, every method called from another
 /// thread throws <see cref="InvalidOperationException"/> before anything is closed or started.</para>
 /// </remarks>
 public sealed class Server : IAsyncDisposable
 {
     private readonly Func<LoopStreamReader, LoopStreamWriter, Task>? _handler;
-    // A protocol server's: makes the transport of an accepted socket and attaches it (asyncio's _accept_connection2).
-    private readonly Func<Server, Socket, IServedConnection?>? _acceptConnection;
+    // A protocol server's: makes the transport of an accepted socket, which attaches itself (asyncio's _accept_connection2).
+    private readonly Action<Server, Socket>? _acceptConnection;
     private readonly int _limit;
     private List<Socket>? _sockets;
+    // The accepted connections not yet lost, and those still in their TLS handshake: asyncio
+    // attaches an SSL connection's raw transport before its handshake, so wait_closed waits for
+    // the handshake too, and 3.13's close_clients/abort_clients reach it.
     private readonly HashSet<IServedConnection> _clients = [];
     private List<Future<bool>>? _waiters = [];
     private Future<bool>? _servingForever;
     private bool _serving;
-    private readonly System.Net.Security.SslServerAuthenticationOptions? _ssl;
+    private readonly SslServerAuthenticationOptions? _ssl;
     private readonly TimeSpan _sslHandshakeTimeout;
 
-    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit, System.Net.Security.SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
+    internal Server(EventLoop loop, List<Socket> sockets, Func<LoopStreamReader, LoopStreamWriter, Task> handler, int limit, SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
     {
         Loop = loop;
         _sockets = sockets;
@@ -40,7 +46,7 @@ public sealed class Server : IAsyncDisposable
         _sslHandshakeTimeout = sslHandshakeTimeout;
     }
 
-    internal Server(EventLoop loop, List<Socket> sockets, Func<Server, Socket, IServedConnection?> acceptConnection)
+    internal Server(EventLoop loop, List<Socket> sockets, Action<Server, Socket> acceptConnection)
     {
         Loop = loop;
         _sockets = sockets;
@@ -56,7 +62,7 @@ public sealed class Server : IAsyncDisposable
     /// <summary>Whether the server accepts connections: asyncio's <c>server.is_serving()</c>.</summary>
     public bool IsServing => _serving;
 
-    /// <summary>Number of accepted connections not yet closed (diagnostics and tests).</summary>
+    /// <summary>Number of accepted connections not yet closed, those in their TLS handshake included (diagnostics and tests).</summary>
     internal int ActiveCount => _clients.Count;
 
     internal void BeginAccepting()
@@ -122,44 +128,79 @@ public sealed class Server : IAsyncDisposable
             client.NoDelay = true; // asyncio sets TCP_NODELAY on every TCP transport
         if (_acceptConnection is not null)
         {
-            if (_acceptConnection(this, client) is { } connection)
-                _clients.Add(connection);
+            _acceptConnection(this, client);
             return;
         }
         if (_ssl is null)
         {
-            Attach(client, null);
+            ServeStreams(client, null);
             return;
         }
-        Loop._openTransportCount++; // the handshaking socket, until its transport counts it
-        Loop.StartDetached(static s => { var (server, socket) = ((Server, Socket))s; return server.AcceptTlsAsync(socket); }, (this, client));
+        StartHandshake(client, _ssl, _sslHandshakeTimeout, static (server, client, tls) => server.ServeStreams(client, tls));
     }
 
-    private async Task AcceptTlsAsync(Socket client)
+    /// <summary>
+    /// Runs the server side of the TLS handshake of an accepted socket, attached to the server
+    /// while it runs; then <paramref name="serve"/> makes (and attaches) the connection.
+    /// </summary>
+    /// <remarks>
+    /// asyncio 3.12 <c>_accept_connection2</c>: the server keeps serving a handshake begun before
+    /// <see cref="Close"/>, which <see cref="WaitClosedAsync"/> waits for; a failed or timed-out
+    /// handshake closes the socket and is reported only in debug mode ("Error on transport
+    /// creation for incoming connection"; <c>SSLProtocol._fatal_error</c> only logs an
+    /// <c>OSError</c>).
+    /// </remarks>
+    internal void StartHandshake(Socket client, SslServerAuthenticationOptions ssl, TimeSpan timeout, Action<Server, Socket, SslStream> serve)
     {
-        System.Net.Security.SslStream tls;
+        var handshake = new PendingHandshake();
+        _clients.Add(handshake); // before it starts: a handshake that fails at once detaches what is there
+        Loop._openTransportCount++; // the handshaking socket, until its transport counts it
+        Loop.StartDetached(static s =>
+        {
+            var (server, client, ssl, timeout, handshake, serve) = ((Server, Socket, SslServerAuthenticationOptions, TimeSpan, PendingHandshake, Action<Server, Socket, SslStream>))s;
+            return server.HandshakeAsync(client, ssl, timeout, handshake, serve);
+        }, (this, client, ssl, timeout, handshake, serve));
+    }
+
+    private async Task HandshakeAsync(Socket client, SslServerAuthenticationOptions ssl, TimeSpan timeout, PendingHandshake handshake, Action<Server, Socket, SslStream> serve)
+    {
+        SslStream tls;
         try
         {
-            tls = await TlsHandshake.AuthenticateAsync(Loop, client, null, _ssl, _sslHandshakeTimeout, CancellationToken.None);
+            tls = await TlsHandshake.AuthenticateAsync(Loop, client, null, ssl, timeout, handshake.Aborting.Token);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
-            // asyncio's SSLProtocol._fatal_error: a failed or timed-out handshake (an OSError:
-            // SSLError, ConnectionAbortedError) is logged in debug mode only, never reported.
             TlsHandshake.CloseQuietly(client);
             Loop._openTransportCount--;
+            if (Loop.Debug && !handshake.Aborting.IsCancellationRequested)
+                Loop.CallExceptionHandler(new ExceptionContext("Error on transport creation for incoming connection") { Exception = exception });
+            Detach(handshake);
             return;
         }
         Loop._openTransportCount--;
-        Attach(client, tls);
+        // The connection attaches before the handshake detaches: a closed server's count of
+        // connections never touches zero in between.
+        serve(this, client, tls);
+        Detach(handshake);
     }
 
-    private void Attach(Socket client, System.Net.Security.SslStream? tls)
+    /// <summary>A connection in its TLS handshake, as <see cref="CloseClients"/> and <see cref="AbortClients"/> see it: either ends the handshake, which closes the socket.</summary>
+    private sealed class PendingHandshake : IServedConnection
+    {
+        public readonly CancellationTokenSource Aborting = new();
+
+        public void Close() => Aborting.Cancel();
+
+        public void Abort() => Aborting.Cancel();
+    }
+
+    private void ServeStreams(Socket client, SslStream? tls)
     {
         var reader = new LoopStreamReader(_limit, Loop);
-        var transport = new SocketTransport(Loop, client, reader, tls);
+        var transport = new SocketTransport(Loop, client, reader, tls) { SslOptions = _ssl };
         var writer = new LoopStreamWriter(transport, reader);
-        _clients.Add(transport);
+        Attach(transport);
         transport.OnLost = Detach;
         transport.Start();
         var task = Loop.CreateTask(() => _handler!(reader, writer));
@@ -181,6 +222,9 @@ public sealed class Server : IAsyncDisposable
             }
         });
     }
+
+    /// <summary>asyncio's <c>Server._attach</c>: the connection counts until it detaches.</summary>
+    internal void Attach(IServedConnection connection) => _clients.Add(connection);
 
     internal void Detach(IServedConnection transport)
     {

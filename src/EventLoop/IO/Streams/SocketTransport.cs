@@ -27,7 +27,11 @@ internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
     private readonly ReadinessWait? _readable;
     private readonly ReadinessWait? _writable;
 
-    public SocketTransport(EventLoop loop, Socket socket, LoopStreamReader reader, SslStream? tls = null) : base(loop, reader)
+    /// <param name="loop">The loop.</param>
+    /// <param name="socket">The connected socket.</param>
+    /// <param name="reader">The reader the receives feed; null: nothing is received here (a protocol's TLS transport reads the SslStream itself).</param>
+    /// <param name="tls">The session over the socket, its handshake done; null: plain.</param>
+    public SocketTransport(EventLoop loop, Socket socket, LoopStreamReader? reader, SslStream? tls = null) : base(loop, reader)
     {
         _socket = socket;
         _tls = tls;
@@ -46,6 +50,9 @@ internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
     public Socket Socket => _socket;
 
     public bool IsTls => _tls is not null;
+
+    /// <summary>The TLS options the session was made with: <c>GetExtraInfo("sslcontext")</c>, the nearest thing .NET has to asyncio's <c>SSLContext</c>.</summary>
+    public object? SslOptions { get; set; }
 
     // A socket's zero-byte receive completes when data or EOF arrives, and consumes nothing;
     // so does an SslStream's (it reads the next record into its own buffer).
@@ -166,6 +173,8 @@ internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
     {
         "ssl_object" => _tls,
         "peercert" => _tls?.RemoteCertificate,
+        "cipher" => _tls?.NegotiatedCipherSuite,
+        "sslcontext" => _tls is null ? null : SslOptions,
         "peername" => SafeEndPoint(remote: true),
         "sockname" => SafeEndPoint(remote: false),
         "socket" => _socket,
@@ -201,6 +210,7 @@ internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
             _sendGate = sending.Task;
             _socket.Blocking = true; // NetworkStream under the SslStream refuses a non-blocking socket; the loop no longer calls the socket itself
             _tls = await TlsHandshake.AuthenticateAsync(Loop, _socket, client, server, timeout, cancellationToken);
+            SslOptions = (object?)client ?? server;
         }
         catch (Exception exception)
         {

@@ -107,7 +107,7 @@ public static class StreamEndpoints
             }
         }
         loop._openTransportCount--; // the transport counts it from here on
-        return WrapSocket(loop, socket, limit, tls);
+        return WrapSocket(loop, socket, limit, tls, ssl);
     }
 
     /// <summary>The tests' way in: <see cref="OpenConnectionAsync(EventLoop, string, int, int, TimeSpan?, int?, CancellationToken)"/> over given addresses instead of a lookup, optionally with a fake connect.</summary>
@@ -132,7 +132,60 @@ public static class StreamEndpoints
         return OpenUnixConnectionCoreAsync(loop, path, limit, cancellationToken);
     }
 
-    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(EventLoop loop, string path, int limit, CancellationToken cancellationToken)
+    /// <summary>Opens a TLS connection over a Unix domain socket and returns its reader and writer: asyncio's <c>await asyncio.open_unix_connection(path, ssl=context, server_hostname=)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.open_unix_connection(path, ssl=, server_hostname=, ssl_handshake_timeout=, limit=)</c>.</para>
+    /// <para>Connects as <see cref="OpenUnixConnectionAsync(EventLoop, string, int, CancellationToken)"/>,
+    /// then runs the TLS handshake, with the errors, the timeout (asyncio's message) and the
+    /// closing of <see cref="OpenConnectionAsync(EventLoop, string, int, SslClientAuthenticationOptions, TimeSpan?, int, TimeSpan?, int?, CancellationToken)"/>.</para>
+    /// <para>A path has no host name to default to: as asyncio requires <c>server_hostname</c>,
+    /// <paramref name="ssl"/>'s <see cref="SslClientAuthenticationOptions.TargetHost"/> must be
+    /// set (the empty string checks no name), else <see cref="ArgumentException"/> "you have to
+    /// pass server_hostname when using ssl" at the call.</para>
+    /// </remarks>
+    /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="ssl">The client's TLS options: certificate validation, target host (required), protocols.</param>
+    /// <param name="sslHandshakeTimeout">How long the handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: what was opened so far is closed.</param>
+    public static Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionAsync(this EventLoop loop, string path, SslClientAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        TlsHandshake.CheckServerHostname(ssl);
+        var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(OpenUnixConnectionAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<(LoopStreamReader, LoopStreamWriter)>(cancellationToken);
+        return OpenUnixConnectionCoreAsync(loop, path, limit, cancellationToken, ssl, timeout);
+    }
+
+    private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(EventLoop loop, string path, int limit, CancellationToken cancellationToken, SslClientAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
+    {
+        var socket = await ConnectUnixAsync(loop, path, cancellationToken);
+        SslStream? tls = null;
+        if (ssl is not null)
+        {
+            try
+            {
+                tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
+            }
+            catch
+            {
+                TlsHandshake.CloseQuietly(socket);
+                loop._openTransportCount--;
+                throw;
+            }
+        }
+        loop._openTransportCount--; // the transport counts it from here on
+        return WrapSocket(loop, socket, limit, tls, ssl);
+    }
+
+    /// <summary>A connected Unix domain socket, counted in <see cref="EventLoop._openTransportCount"/> until its transport counts it; on failure nothing stays open or counted.</summary>
+    internal static async Task<Socket> ConnectUnixAsync(EventLoop loop, string path, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         loop._openTransportCount++;
@@ -146,8 +199,7 @@ public static class StreamEndpoints
             loop._openTransportCount--;
             throw;
         }
-        loop._openTransportCount--;
-        return WrapSocket(loop, socket, limit);
+        return socket;
     }
 
     internal static async Task ConnectAsync(this EventLoop loop, Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
@@ -174,10 +226,10 @@ public static class StreamEndpoints
             ThrowHelper.StreamLimit();
     }
 
-    private static (LoopStreamReader, LoopStreamWriter) WrapSocket(EventLoop loop, Socket socket, int limit, SslStream? tls = null)
+    private static (LoopStreamReader, LoopStreamWriter) WrapSocket(EventLoop loop, Socket socket, int limit, SslStream? tls = null, SslClientAuthenticationOptions? ssl = null)
     {
         var reader = new LoopStreamReader(limit, loop);
-        var transport = new SocketTransport(loop, socket, reader, tls);
+        var transport = new SocketTransport(loop, socket, reader, tls) { SslOptions = ssl };
         var writer = new LoopStreamWriter(transport, reader);
         transport.Start();
         return (reader, writer);
@@ -219,8 +271,10 @@ public static class StreamEndpoints
     /// <para>Listens as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/>;
     /// each accepted connection runs the TLS handshake first, and the handler starts once it
     /// succeeded. A handshake that fails or takes longer than <paramref name="sslHandshakeTimeout"/>
-    /// closes that connection and is not reported, as asyncio logs it in debug mode only (an
-    /// <c>OSError</c> in <c>SSLProtocol._fatal_error</c>); the server goes on.</para>
+    /// closes that connection, and reaches the exception handler only in debug mode ("Error on
+    /// transport creation for incoming connection", as asyncio's <c>_accept_connection2</c>);
+    /// the server goes on. A handshake in progress when the server closes goes on, and
+    /// <see cref="Server.WaitClosedAsync"/> waits for it, as in asyncio 3.12.</para>
     /// </remarks>
     /// <param name="loop">The loop that serves; the running loop on its thread.</param>
     /// <param name="handler">Runs as a new task for each connection, once its handshake is done.</param>
@@ -280,6 +334,38 @@ public static class StreamEndpoints
             return Task.FromCanceled<Server>(cancellationToken);
         var socket = ServerSockets.ListenUnix(loop, path, backlog);
         var server = new Server(loop, [socket], handler, limit);
+        server.BeginAccepting();
+        return Task.FromResult(server);
+    }
+
+    /// <summary>Listens on the Unix domain socket <paramref name="path"/> for TLS connections and runs <paramref name="handler"/> as a task for each one: asyncio's <c>await asyncio.start_unix_server(cb, path, ssl=context)</c>.</summary>
+    /// <remarks>
+    /// <para>asyncio: <c>asyncio.start_unix_server(client_connected_cb, path, ssl=, ssl_handshake_timeout=, limit=, backlog=100)</c>.</para>
+    /// <para>Listens as <see cref="StartUnixServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string, int, int, CancellationToken)"/>
+    /// and runs each connection's handshake as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, SslServerAuthenticationOptions, TimeSpan?, int, int, CancellationToken)"/> does.</para>
+    /// </remarks>
+    /// <param name="loop">The loop that serves; the running loop on its thread.</param>
+    /// <param name="handler">Runs as a new task for each connection, once its handshake is done.</param>
+    /// <param name="path">The Unix domain socket path.</param>
+    /// <param name="ssl">The server's TLS options (its certificate).</param>
+    /// <param name="sslHandshakeTimeout">How long each handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
+    /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when already cancelled: creating never waits.</param>
+    public static Task<Server> StartUnixServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string path, SslServerAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(ssl);
+        var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
+        CheckLimit(limit);
+        loop.CheckClosed();
+        loop.CheckThread(nameof(StartUnixServerAsync));
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<Server>(cancellationToken);
+        var socket = ServerSockets.ListenUnix(loop, path, backlog);
+        var server = new Server(loop, [socket], handler, limit, ssl, timeout);
         server.BeginAccepting();
         return Task.FromResult(server);
     }

@@ -19,6 +19,14 @@ internal static class TlsHandshake
         return timeout ?? DefaultTimeout;
     }
 
+    /// <summary>asyncio's check in <c>create_unix_connection</c>: a path gives no host name to check the certificate against, so the caller names one (the empty string: none).</summary>
+    public static void CheckServerHostname(SslClientAuthenticationOptions ssl)
+    {
+        ArgumentNullException.ThrowIfNull(ssl);
+        if (ssl.TargetHost is null)
+            throw new ArgumentException("you have to pass server_hostname when using ssl"); // asyncio's exact ValueError text
+    }
+
     /// <summary>Python's <c>str()</c> of the timeout in seconds, as asyncio's messages print it: 60.0, 0.5.</summary>
     public static string PythonSeconds(TimeSpan timeout)
     {
