@@ -11,8 +11,9 @@ namespace Asyncio.Internal;
 /// <para>A readiness found before the wait began is not news to it: after a wait completes, the
 /// next poll still sees the bytes the pump is about to read, and its event must not end the
 /// pump's next wait (it would then find nothing to read).</para>
-/// <para>The await resumes through the loop's SynchronizationContext, in the ready queue: no
-/// thread but the loop's is involved. Loop thread only. One wait at a time.</para>
+/// <para>The await resumes inline, in the readiness callback on the loop thread (or in
+/// <see cref="Close"/>): no thread but the loop's is involved, and no iteration is spent between
+/// the readiness and the pump. Loop thread only. One wait at a time.</para>
 /// </remarks>
 internal sealed class ReadinessWait : IValueTaskSource<int>
 {
@@ -93,6 +94,9 @@ internal sealed class ReadinessWait : IValueTaskSource<int>
 
     ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _core.GetStatus(token);
 
+    // The continuation runs inline, in the readiness callback itself, rather than posted to the
+    // SynchronizationContext it captured: that context is the loop's and this is its thread, so
+    // posting would only cost the pump an iteration per wait.
     void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _core.OnCompleted(continuation, state, token, flags);
+        _core.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 }
