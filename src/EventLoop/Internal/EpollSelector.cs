@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Asyncio.Internal;
 
 /// <summary>The loop's readiness selector on Linux: asyncio's <c>selectors.EpollSelector</c> with the self-pipe of <c>BaseSelectorEventLoop</c>.</summary>
@@ -124,7 +126,21 @@ internal sealed class EpollSelector : EventLoop.IReadinessProbe, IDisposable
         watch.Mask = newMask;
         if (owner is not null)
             watch.Owner = owner;
+        AssertInvariants(watch);
         return replaced;
+    }
+
+    // What epoll is told matches what is watched: a mask bit exactly for each handle, and a
+    // watch only while it has one (Debug builds only).
+    [Conditional("DEBUG")]
+    private void AssertInvariants(Watch watch)
+    {
+        Debug.Assert(watch.Mask == ((watch.Reader is null ? 0 : Epoll.In) | (watch.Writer is null ? 0 : Epoll.Out)),
+            "EpollSelector: a watch's epoll mask differs from its handles");
+        Debug.Assert(watch.Mask != 0 && _watches.TryGetValue(watch.Fd, out var kept) && ReferenceEquals(kept, watch),
+            "EpollSelector: a watch without a handle is kept, or a kept watch is not the descriptor's");
+        Debug.Assert(_watches.Count > 0 == _loop.IsProbing(this),
+            "EpollSelector: the virtual clock's probe is registered exactly while a descriptor is watched");
     }
 
     /// <summary>Blocks up to <paramref name="timeout"/> ms (-1: no limit) until a descriptor is ready or <see cref="Wake"/> is called; returns at once while events are untaken.</summary>

@@ -128,6 +128,9 @@ public sealed partial class EventLoop
         _probes?.Remove(probe);
     }
 
+    /// <summary>Whether <paramref name="probe"/> is registered (Debug invariants).</summary>
+    internal bool IsProbing(IReadinessProbe probe) => _probes?.Contains(probe) == true;
+
     /// <summary>Whether a probed wait has its completion on the way: the virtual clock must not jump over it.</summary>
     private bool AnyProbeReady()
     {
