@@ -140,9 +140,9 @@ public static class ProtocolEndpoints
 
     /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/>; each accepted connection is driven by a new protocol: asyncio's <c>await loop.create_server(protocol_factory, host, port)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, backlog=100)</c>.</para>
-    /// <para>Listening as <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> (null or empty host: every
-    /// interface; port 0: a free one; <c>SO_REUSEADDR</c>), and the same <see cref="Server"/>.
+    /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, backlog=100, reuse_address=, reuse_port=)</c>.</para>
+    /// <para>Listening as <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, bool?, bool, CancellationToken)"/> (null or empty host: every
+    /// interface; port 0: a free one; <c>SO_REUSEADDR</c>, <c>SO_REUSEPORT</c>, the bind error), and the same <see cref="Server"/>.
     /// For each connection the factory is called, then the protocol's <c>ConnectionMade</c> runs
     /// in the next iteration. A factory that throws is reported to the exception handler and the
     /// connection closed, as asyncio does.</para>
@@ -153,24 +153,27 @@ public static class ProtocolEndpoints
     /// <param name="host">The host name or IP literal to listen on; null or empty: every interface.</param>
     /// <param name="port">The TCP port; 0: any free port.</param>
     /// <param name="backlog">The listen backlog.</param>
+    /// <param name="reuseAddress">asyncio's <c>reuse_address</c>: sets <c>SO_REUSEADDR</c>, so that the port can be bound again while old connections on it linger in <c>TIME_WAIT</c>; null: asyncio's default, on except on Windows. Off on Unix: cleared right after the bind, because .NET's bind sets it for every TCP socket there.</param>
+    /// <param name="reusePort">asyncio's <c>reuse_port</c>: sets <c>SO_REUSEPORT</c>, so that other sockets that set it too can listen on the same port (Linux, macOS, FreeBSD).</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread: no socket stays open.</param>
-    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog = 100, bool? reuseAddress = null, bool reusePort = false, CancellationToken cancellationToken = default)
         where TProtocol : BaseProtocol
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(protocolFactory);
         Ports.Check(port);
+        SocketReuse.CheckReusePort(reusePort);
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, cancellationToken);
+        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, reuseAddress, reusePort, cancellationToken);
     }
 
-    private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, CancellationToken cancellationToken)
+    private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, bool? reuseAddress, bool reusePort, CancellationToken cancellationToken)
         where TProtocol : BaseProtocol
     {
-        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, cancellationToken);
+        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, reuseAddress, reusePort, cancellationToken);
         var server = new Server(loop, sockets, (server, client) => Accept(loop, server, client, protocolFactory));
         server.BeginAccepting();
         return server;
