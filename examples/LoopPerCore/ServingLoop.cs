@@ -18,6 +18,9 @@ internal sealed class ServingLoop
     // The loop's thread only while it runs: the handlers all run there, so no lock. The main
     // thread reads it after Join, which orders the reads after the last write.
     private int _served;
+    // Loop thread only: the handlers still running, and what a stopping loop waits on for them.
+    private int _active;
+    private Future<bool>? _allEnded;
 
     public ServingLoop(int index, string host, int port)
     {
@@ -70,24 +73,55 @@ internal sealed class ServingLoop
         loop.RunForever(); // until Stop() posts loop.Stop
 
         // Stopped between two iterations: stop listening (the kernel sends new connections to the
-        // other loops' sockets while they still listen), close the connections still open, and
-        // let their handlers see EOF and end before the loop closes.
+        // other loops' sockets while they still listen), close the connections still open once
+        // what they buffered is sent, and wait for their handlers to see the end and return, so
+        // that no task is left pending when the loop closes. A peer that stopped reading could
+        // hold a close forever: after a few seconds the rest are aborted.
         server.Close();
         server.CloseClients();
-        loop.RunUntilComplete(() => server.WaitClosedAsync());
+        loop.RunUntilComplete(async () =>
+        {
+            try
+            {
+                await loop.Timeout(5.0, () => HandlersEndedAsync(loop));
+            }
+            catch (TimeoutException)
+            {
+                server.AbortClients();
+                await HandlersEndedAsync(loop);
+            }
+            await server.WaitClosedAsync();
+        });
+    }
+
+    private async Task HandlersEndedAsync(EventLoop loop)
+    {
+        if (_active == 0)
+            return;
+        _allEnded = loop.CreateFuture<bool>();
+        await _allEnded;
     }
 
     private async Task EchoAsync(LoopStreamReader reader, LoopStreamWriter writer)
     {
         _served++;
-        while (true)
+        _active++;
+        try
         {
-            var data = await reader.ReadAsync(64 * 1024);
-            if (data.Length == 0)
-                break;
-            writer.Write(data);
-            await writer.DrainAsync();
+            while (true)
+            {
+                var data = await reader.ReadAsync(64 * 1024);
+                if (data.Length == 0)
+                    break;
+                writer.Write(data);
+                await writer.DrainAsync();
+            }
+            writer.Close();
         }
-        writer.Close();
+        finally
+        {
+            if (--_active == 0 && _allEnded is { Done: false } allEnded)
+                allEnded.SetResult(true);
+        }
     }
 }
