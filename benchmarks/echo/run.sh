@@ -8,7 +8,12 @@
 # Traffic stays on 127.0.0.1; every server and client run is bounded by `timeout`.
 # usage: benchmarks/echo/run.sh [CLIENTS...]   (environment: PY312=command for CPython 3.12,
 #        SCALE=fraction of the default request counts, e.g. 0.2 for a quick look,
-#        KINDS=which of "tcp proto udp" to run, SERVERS=a pattern the server names must match)
+#        KINDS=which of "tcp proto udp" to run (default all),
+#        ONLY=extended regex: run only the servers whose name matches, e.g. ONLY='^C#',
+#        SIZES="1024 ...": the TCP message sizes, LOOPS=loops of the loop-per-core server)
+# "C# EventLoop, loop per core" is examples/LoopPerCore: LOOPS loops (default: one per core), one
+# thread each, sharing the port with SO_REUSEPORT; TCP streams only. Its connections per loop are
+# printed under the table (the kernel spreads them by hash, and each client keeps one connection).
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
@@ -16,9 +21,10 @@ CLIENT_COUNTS=("$@")
 [ ${#CLIENT_COUNTS[@]} -eq 0 ] && CLIENT_COUNTS=(10 100)
 PORT_BASE=${PORT_BASE:-25100}
 SCALE=${SCALE:-1}
-SIZES=(${SIZES:-1024 10240 102400})
+read -r -a SIZES <<<"${SIZES:-1024 10240 102400}"
 read -r -a KIND_LIST <<<"${KINDS:-tcp proto udp}"
-SERVERS=${SERVERS:-.}
+ONLY=${ONLY:-}
+LOOPS=${LOOPS:-$(nproc)}
 declare -A TOTAL=([1024]=30000 [10240]=15000 [102400]=3000 [udp]=30000)
 for k in "${!TOTAL[@]}"; do TOTAL[$k]=$(python3 -c "print(max(200, int(${TOTAL[$k]} * $SCALE)))"); done
 LIMIT=120   # seconds, per client run
@@ -28,6 +34,7 @@ dotnet build -c Release -v q --nologo client/EchoClient.csproj >/dev/null || { e
 dotnet build -c Release -v q --nologo "$ROOT/examples/EchoServer/EchoServer.csproj" >/dev/null || { echo "server build failed"; exit 1; }
 dotnet build -c Release -v q --nologo udp_server/UdpEchoServer.csproj >/dev/null || { echo "UDP server build failed"; exit 1; }
 dotnet build -c Release -v q --nologo protocol_server/ProtocolEchoServer.csproj >/dev/null || { echo "protocol server build failed"; exit 1; }
+dotnet build -c Release -v q --nologo "$ROOT/examples/LoopPerCore/LoopPerCore.csproj" >/dev/null || { echo "loop-per-core server build failed"; exit 1; }
 CLIENT="dotnet client/bin/Release/net10.0/EchoClient.dll"
 PY312=${PY312:-"env PYENV_VERSION=3.12.1 python3"}
 
@@ -37,6 +44,9 @@ names+=("C# EventLoop (.NET $(dotnet --version))")
 tcp+=("dotnet $ROOT/examples/EchoServer/bin/Release/net10.0/ExampleEchoServer.dll --serve")
 proto+=("dotnet protocol_server/bin/Release/net10.0/ProtocolEchoServer.dll")
 udp+=("dotnet udp_server/bin/Release/net10.0/UdpEchoServer.dll")
+names+=("C# EventLoop, loop per core ($LOOPS loops)")
+tcp+=("PERCORE dotnet $ROOT/examples/LoopPerCore/bin/Release/net10.0/ExampleLoopPerCore.dll --loops $LOOPS --port")
+proto+=(NONE); udp+=(NONE)
 if $PY312 -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
   names+=("asyncio (CPython $($PY312 -c 'import platform; print(platform.python_version())'))")
   tcp+=("$PY312 server_asyncio.py"); proto+=("$PY312 server_asyncio.py --protocol"); udp+=("$PY312 server_udp.py")
@@ -58,10 +68,18 @@ else
 fi
 
 # start_server COMMAND PORT: starts it in the background, bounded; sets server_pid.
+# The loop-per-core server is waited for until all its loops listen: a client connecting
+# earlier would only ever reach the first loop.
+percore_out=$(mktemp)
+percore_counts=()
 start_server() {
   local cmd=$1 port=$2
   if [[ $cmd == UVLOOP* ]]; then
     timeout 900 /usr/bin/python3 ${cmd#UVLOOP } "$port" --uvloop >/dev/null 2>&1 &
+  elif [[ $cmd == PERCORE* ]]; then
+    : >"$percore_out"
+    timeout 900 ${cmd#PERCORE } "$port" >"$percore_out" 2>/dev/null &
+    for _ in $(seq 300); do grep -q "loops serving" "$percore_out" && break; sleep 0.1; done
   else
     timeout 900 $cmd "$port" >/dev/null 2>&1 &
   fi
@@ -72,7 +90,7 @@ echo "| server | transport | clients | size | req/s | p50 ms | p99 ms |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 for i in "${!names[@]}"; do
   name=${names[$i]}
-  [[ $name =~ $SERVERS ]] || continue
+  [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]] && continue
   for kind in "${KIND_LIST[@]}"; do
     case $kind in
       tcp) cmd=${tcp[$i]}; sizes=("${SIZES[@]}") ;;
@@ -97,5 +115,13 @@ for i in "${!names[@]}"; do
       done
     done
     kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
+    if [[ $cmd == PERCORE* ]]; then
+      percore_counts+=("$(grep '^loop ' "$percore_out" | sed 's/ connections//' | paste -sd, - | sed 's/,/, /g')")
+    fi
   done
 done
+rm -f "$percore_out"
+if [ ${#percore_counts[@]} -gt 0 ]; then
+  echo
+  echo "Loop per core, connections per loop over the whole run (including the untimed warm-up): ${percore_counts[*]}"
+fi

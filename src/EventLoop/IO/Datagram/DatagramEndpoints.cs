@@ -40,8 +40,7 @@ public static class DatagramEndpoints
             ThrowHelper.UnexpectedAddressFamily();
         CheckAddress(localAddress, nameof(localAddress));
         CheckAddress(remoteAddress, nameof(remoteAddress));
-        if (reusePort && !(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()))
-            ThrowHelper.ReusePortUnsupported();
+        SocketReuse.CheckReusePort(reusePort);
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateDatagramEndpointAsync));
         if (cancellationToken.IsCancellationRequested)
@@ -83,7 +82,7 @@ public static class DatagramEndpoints
         try
         {
             if (reusePort)
-                SetReusePort(socket);
+                SocketReuse.SetReusePort(socket);
             if (allowBroadcast)
                 socket.EnableBroadcast = true;
             if (local is not null)
@@ -114,14 +113,5 @@ public static class DatagramEndpoints
             }
         }
         return (transport, protocol);
-    }
-
-    private static void SetReusePort(Socket socket)
-    {
-        // .NET has no portable SO_REUSEPORT; its values per system (SOL_SOCKET, SO_REUSEPORT).
-        if (OperatingSystem.IsLinux())
-            socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(1));
-        else
-            socket.SetRawSocketOption(0xffff, 0x200, BitConverter.GetBytes(1));
     }
 }

@@ -251,9 +251,9 @@ public static class ProtocolEndpoints
 
     /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/>; each accepted connection is driven by a new protocol: asyncio's <c>await loop.create_server(protocol_factory, host, port)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, backlog=100)</c>.</para>
-    /// <para>Listening as <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> (null or empty host: every
-    /// interface; port 0: a free one; <c>SO_REUSEADDR</c>), and the same <see cref="Server"/>.
+    /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, backlog=100, reuse_address=, reuse_port=)</c>.</para>
+    /// <para>Listening as <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, bool?, bool, CancellationToken)"/> (null or empty host: every
+    /// interface; port 0: a free one; <c>SO_REUSEADDR</c>, <c>SO_REUSEPORT</c>, the bind error), and the same <see cref="Server"/>.
     /// For each connection the factory is called, then the protocol's <c>ConnectionMade</c> runs
     /// in the next iteration. A factory that throws is reported to the exception handler and the
     /// connection closed, as asyncio does.</para>
@@ -264,24 +264,27 @@ public static class ProtocolEndpoints
     /// <param name="host">The host name or IP literal to listen on; null or empty: every interface.</param>
     /// <param name="port">The TCP port; 0: any free port.</param>
     /// <param name="backlog">The listen backlog.</param>
+    /// <param name="reuseAddress">asyncio's <c>reuse_address</c>: sets <c>SO_REUSEADDR</c>, so that the port can be bound again while old connections on it linger in <c>TIME_WAIT</c>; null: asyncio's default, on except on Windows. Off on Unix: cleared right after the bind, because .NET's bind sets it for every TCP socket there.</param>
+    /// <param name="reusePort">asyncio's <c>reuse_port</c>: sets <c>SO_REUSEPORT</c>, so that other sockets that set it too can listen on the same port (Linux, macOS, FreeBSD).</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread: no socket stays open.</param>
-    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog = 100, bool? reuseAddress = null, bool reusePort = false, CancellationToken cancellationToken = default)
         where TProtocol : BaseProtocol
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(protocolFactory);
         Ports.Check(port);
+        SocketReuse.CheckReusePort(reusePort);
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, cancellationToken);
+        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, reuseAddress, reusePort, cancellationToken);
     }
 
-    private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, CancellationToken cancellationToken, SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
+    private static async Task<Server> CreateServerCoreAsync<TProtocol>(EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, int backlog, bool? reuseAddress, bool reusePort, CancellationToken cancellationToken, SslServerAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
         where TProtocol : BaseProtocol
     {
-        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, cancellationToken);
+        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, reuseAddress, reusePort, cancellationToken);
         return Serve(loop, sockets, protocolFactory, ssl, sslHandshakeTimeout);
     }
 
@@ -298,7 +301,7 @@ public static class ProtocolEndpoints
     /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/> for TLS connections; each is driven by a new protocol once its handshake succeeded: asyncio's <c>await loop.create_server(protocol_factory, host, port, ssl=context)</c>.</summary>
     /// <remarks>
     /// <para>asyncio: <c>loop.create_server(protocol_factory, host, port, ssl=, ssl_handshake_timeout=, backlog=100)</c>.</para>
-    /// <para>Listens as <see cref="CreateServerAsync{TProtocol}(EventLoop, Func{TProtocol}, string?, int, int, CancellationToken)"/>.
+    /// <para>Listens as <see cref="CreateServerAsync{TProtocol}(EventLoop, Func{TProtocol}, string?, int, int, bool?, bool, CancellationToken)"/>.
     /// For each connection the factory is called at once (as asyncio's
     /// <c>_accept_connection2</c>), then the TLS handshake runs; the protocol's
     /// <c>ConnectionMade</c> runs once it succeeded, and the transport is the one
@@ -317,8 +320,10 @@ public static class ProtocolEndpoints
     /// <param name="ssl">The server's TLS options (its certificate).</param>
     /// <param name="sslHandshakeTimeout">How long each handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
     /// <param name="backlog">The listen backlog.</param>
+    /// <param name="reuseAddress">asyncio's <c>reuse_address</c>, as in <see cref="CreateServerAsync{TProtocol}(EventLoop, Func{TProtocol}, string?, int, int, bool?, bool, CancellationToken)"/>.</param>
+    /// <param name="reusePort">asyncio's <c>reuse_port</c>, as in <see cref="CreateServerAsync{TProtocol}(EventLoop, Func{TProtocol}, string?, int, int, bool?, bool, CancellationToken)"/>.</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/>, from any thread: no socket stays open.</param>
-    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, SslServerAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> CreateServerAsync<TProtocol>(this EventLoop loop, Func<TProtocol> protocolFactory, string? host, int port, SslServerAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int backlog = 100, bool? reuseAddress = null, bool reusePort = false, CancellationToken cancellationToken = default)
         where TProtocol : BaseProtocol
     {
         ArgumentNullException.ThrowIfNull(loop);
@@ -326,11 +331,12 @@ public static class ProtocolEndpoints
         ArgumentNullException.ThrowIfNull(ssl);
         Ports.Check(port);
         var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
+        SocketReuse.CheckReusePort(reusePort);
         loop.CheckClosed();
         loop.CheckThread(nameof(CreateServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, cancellationToken, ssl, timeout);
+        return CreateServerCoreAsync(loop, protocolFactory, host, port, backlog, reuseAddress, reusePort, cancellationToken, ssl, timeout);
     }
 
     /// <summary>Listens on the Unix domain socket <paramref name="path"/>; each connection is driven by a new protocol: asyncio's <c>await loop.create_unix_server(protocol_factory, path)</c>.</summary>
@@ -356,7 +362,7 @@ public static class ProtocolEndpoints
     }
 
     /// <summary>Listens on the Unix domain socket <paramref name="path"/> for TLS connections; each is driven by a new protocol once its handshake succeeded: asyncio's <c>await loop.create_unix_server(protocol_factory, path, ssl=context)</c>.</summary>
-    /// <remarks>asyncio: <c>loop.create_unix_server(protocol_factory, path, ssl=, ssl_handshake_timeout=, backlog=100)</c>; the socket file as <c>StartUnixServerAsync</c>, each connection as <see cref="CreateServerAsync{TProtocol}(EventLoop, Func{TProtocol}, string?, int, SslServerAuthenticationOptions, TimeSpan?, int, CancellationToken)"/>.</remarks>
+    /// <remarks>asyncio: <c>loop.create_unix_server(protocol_factory, path, ssl=, ssl_handshake_timeout=, backlog=100)</c>; the socket file as <c>StartUnixServerAsync</c>, each connection as <see cref="CreateServerAsync{TProtocol}(EventLoop, Func{TProtocol}, string?, int, SslServerAuthenticationOptions, TimeSpan?, int, bool?, bool, CancellationToken)"/>.</remarks>
     /// <typeparam name="TProtocol">The protocol's type.</typeparam>
     /// <param name="loop">The loop to serve on.</param>
     /// <param name="protocolFactory">Makes one protocol per accepted connection, before its handshake.</param>

@@ -5,7 +5,7 @@ namespace Asyncio;
 /// <summary>Buffered bytes from a connection or a pipe, read with <c>await</c>: asyncio's <c>StreamReader</c>.</summary>
 /// <remarks>
 /// <para>asyncio: <c>asyncio.StreamReader</c>, made by <see cref="StreamEndpoints.OpenConnectionAsync(EventLoop, string, int, int, TimeSpan?, int?, CancellationToken)"/>,
-/// <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and the subprocess pipes.</para>
+/// <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, bool?, bool, CancellationToken)"/> and the subprocess pipes.</para>
 /// <para>Loop-affine, not thread-safe: while its loop runs, every method called from another
 /// thread throws <see cref="InvalidOperationException"/> before the buffer, the EOF mark or a
 /// waiting read changes (other threads feed it through

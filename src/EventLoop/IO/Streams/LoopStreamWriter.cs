@@ -5,7 +5,7 @@ namespace Asyncio;
 /// <summary>Writes bytes to a connection or a pipe, with flow control: asyncio's <c>StreamWriter</c>.</summary>
 /// <remarks>
 /// <para>asyncio: <c>asyncio.StreamWriter</c>, made by <see cref="StreamEndpoints.OpenConnectionAsync(EventLoop, string, int, int, TimeSpan?, int?, CancellationToken)"/>,
-/// <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and the subprocess pipes.</para>
+/// <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, bool?, bool, CancellationToken)"/> and the subprocess pipes.</para>
 /// <para><see cref="Write(ReadOnlySpan{byte})"/> never blocks: it copies the bytes into the
 /// transport's buffer, which sends them in order. Once more than the high-water mark (64 KiB by
 /// default) is buffered, <see cref="DrainAsync"/> waits until the buffer is down to the low-water

@@ -6,7 +6,7 @@ namespace Asyncio;
 
 /// <summary>Listening sockets that hand each connection to a handler task: asyncio's <c>Server</c>.</summary>
 /// <remarks>
-/// <para>asyncio: <c>asyncio.Server</c>, made by <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/> and
+/// <para>asyncio: <c>asyncio.Server</c>, made by <see cref="StreamEndpoints.StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, bool?, bool, CancellationToken)"/> and
 /// <see cref="StreamEndpoints.StartUnixServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string, int, int, CancellationToken)"/> (and their TLS and protocol twins). Serving starts at creation
 /// (<c>start_serving=True</c>). Each accepted connection gets a reader and a writer and runs the
 /// handler as a new task; a handler that throws is reported to the exception handler

@@ -237,12 +237,20 @@ public static class StreamEndpoints
 
     /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/> and runs <paramref name="handler"/> as a task for each connection: asyncio's <c>await asyncio.start_server(cb, host, port)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.start_server(client_connected_cb, host, port, limit=, backlog=100)</c>.</para>
+    /// <para>asyncio: <c>asyncio.start_server(client_connected_cb, host, port, limit=, backlog=100, reuse_address=, reuse_port=)</c>.</para>
     /// <para>A <see langword="null"/> or empty host listens on every interface (IPv4 and IPv6);
     /// port 0 picks a free port (see <see cref="Server.Sockets"/>). One listening socket per
-    /// resolved address, with <c>SO_REUSEADDR</c> as asyncio sets it. Errors are the
-    /// <see cref="SocketException"/> of .NET (<see cref="SocketError.AddressAlreadyInUse"/>, ...);
-    /// no socket stays open on failure. The server serves at once; see <see cref="Server"/>.</para>
+    /// resolved address, with <c>SO_REUSEADDR</c> and <c>SO_REUSEPORT</c> as asyncio sets them.
+    /// Errors are the <see cref="SocketException"/> of .NET (<see cref="SocketError.AddressAlreadyInUse"/>, ...),
+    /// a failed bind with asyncio's text ("error while attempting to bind on address
+    /// ('127.0.0.1', 8888): address already in use"); no socket stays open on failure. The
+    /// server serves at once; see <see cref="Server"/>.</para>
+    /// <para>With <paramref name="reusePort"/>, several servers (one per loop, each loop on its
+    /// own thread) can listen on one port, and the kernel spreads the incoming connections
+    /// among them; every one of them must set it.</para>
+    /// <para>Differs from asyncio: <paramref name="reusePort"/> on a system without
+    /// <c>SO_REUSEPORT</c> (Windows) throws <see cref="PlatformNotSupportedException"/> at the
+    /// call, where asyncio raises <c>ValueError</c> with the same text once the host is resolved.</para>
     /// </remarks>
     /// <param name="loop">The loop the streams belong to; the running loop on its thread.</param>
     /// <param name="handler">Runs as a new task for each accepted connection.</param>
@@ -250,25 +258,28 @@ public static class StreamEndpoints
     /// <param name="port">The TCP port (0 for a server: any free port).</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
     /// <param name="backlog">The listen backlog.</param>
+    /// <param name="reuseAddress">asyncio's <c>reuse_address</c>: sets <c>SO_REUSEADDR</c>, so that the port can be bound again while old connections on it linger in <c>TIME_WAIT</c>; null: asyncio's default, on except on Windows. Off on Unix: cleared right after the bind, because .NET's bind sets it for every TCP socket there.</param>
+    /// <param name="reusePort">asyncio's <c>reuse_port</c>: sets <c>SO_REUSEPORT</c>, so that other sockets that set it too can listen on the same port (Linux, macOS, FreeBSD).</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
     /// <remarks>Check first: a bad argument, a closed loop or another thread throws at the call, before any lookup or socket.</remarks>
-    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, bool? reuseAddress = null, bool reusePort = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(handler);
         Ports.Check(port);
         CheckLimit(limit);
+        SocketReuse.CheckReusePort(reusePort);
         loop.CheckClosed();
         loop.CheckThread(nameof(StartServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, null, default, cancellationToken);
+        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, reuseAddress, reusePort, null, default, cancellationToken);
     }
 
     /// <summary>Listens on <paramref name="host"/>:<paramref name="port"/> for TLS connections and runs <paramref name="handler"/> as a task for each one: asyncio's <c>await asyncio.start_server(cb, host, port, ssl=context)</c>.</summary>
     /// <remarks>
-    /// <para>asyncio: <c>asyncio.start_server(client_connected_cb, host, port, ssl=, ssl_handshake_timeout=, limit=, backlog=100)</c>.</para>
-    /// <para>Listens as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, CancellationToken)"/>;
+    /// <para>asyncio: <c>asyncio.start_server(client_connected_cb, host, port, ssl=, ssl_handshake_timeout=, limit=, backlog=100, reuse_address=, reuse_port=)</c>.</para>
+    /// <para>Listens as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, int, int, bool?, bool, CancellationToken)"/>;
     /// each accepted connection runs the TLS handshake first, and the handler starts once it
     /// succeeded. A handshake that fails or takes longer than <paramref name="sslHandshakeTimeout"/>
     /// closes that connection, and reaches the exception handler only in debug mode ("Error on
@@ -284,8 +295,10 @@ public static class StreamEndpoints
     /// <param name="sslHandshakeTimeout">How long each handshake may take; 60 seconds when omitted (asyncio's default); must be positive.</param>
     /// <param name="limit">The buffer limit of each reader (see <see cref="LoopStreamReader.Limit"/>); must be positive.</param>
     /// <param name="backlog">The listen backlog.</param>
+    /// <param name="reuseAddress">asyncio's <c>reuse_address</c>: sets <c>SO_REUSEADDR</c>, so that the port can be bound again while old connections on it linger in <c>TIME_WAIT</c>; null: asyncio's default, on except on Windows. Off on Unix: cleared right after the bind, because .NET's bind sets it for every TCP socket there.</param>
+    /// <param name="reusePort">asyncio's <c>reuse_port</c>: sets <c>SO_REUSEPORT</c>, so that other sockets that set it too can listen on the same port (Linux, macOS, FreeBSD).</param>
     /// <param name="cancellationToken">Ends the call with <see cref="OperationCanceledException"/> when it fires, from any thread, as cancelling the awaiting task would: no socket stays open.</param>
-    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, SslServerAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, CancellationToken cancellationToken = default)
+    public static Task<Server> StartServerAsync(this EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, SslServerAuthenticationOptions ssl, TimeSpan? sslHandshakeTimeout = null, int limit = LoopStreamReader.DefaultLimit, int backlog = 100, bool? reuseAddress = null, bool reusePort = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(handler);
@@ -293,16 +306,17 @@ public static class StreamEndpoints
         Ports.Check(port);
         var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
         CheckLimit(limit);
+        SocketReuse.CheckReusePort(reusePort);
         loop.CheckClosed();
         loop.CheckThread(nameof(StartServerAsync));
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<Server>(cancellationToken);
-        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, ssl, timeout, cancellationToken);
+        return StartServerCoreAsync(loop, handler, host, port, limit, backlog, reuseAddress, reusePort, ssl, timeout, cancellationToken);
     }
 
-    private static async Task<Server> StartServerCoreAsync(EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, SslServerAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
+    private static async Task<Server> StartServerCoreAsync(EventLoop loop, Func<LoopStreamReader, LoopStreamWriter, Task> handler, string? host, int port, int limit, int backlog, bool? reuseAddress, bool reusePort, SslServerAuthenticationOptions? ssl, TimeSpan sslHandshakeTimeout, CancellationToken cancellationToken)
     {
-        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, cancellationToken);
+        var sockets = await ServerSockets.ListenAsync(loop, host, port, backlog, reuseAddress, reusePort, cancellationToken);
         var server = new Server(loop, sockets, handler, limit, ssl, sslHandshakeTimeout);
         server.BeginAccepting();
         return server;
@@ -342,7 +356,7 @@ public static class StreamEndpoints
     /// <remarks>
     /// <para>asyncio: <c>asyncio.start_unix_server(client_connected_cb, path, ssl=, ssl_handshake_timeout=, limit=, backlog=100)</c>.</para>
     /// <para>Listens as <see cref="StartUnixServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string, int, int, CancellationToken)"/>
-    /// and runs each connection's handshake as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, SslServerAuthenticationOptions, TimeSpan?, int, int, CancellationToken)"/> does.</para>
+    /// and runs each connection's handshake as <see cref="StartServerAsync(EventLoop, Func{LoopStreamReader, LoopStreamWriter, Task}, string?, int, SslServerAuthenticationOptions, TimeSpan?, int, int, bool?, bool, CancellationToken)"/> does.</para>
     /// </remarks>
     /// <param name="loop">The loop that serves; the running loop on its thread.</param>
     /// <param name="handler">Runs as a new task for each connection, once its handshake is done.</param>
