@@ -5,6 +5,7 @@
 # in all: TCP streams with 1 KiB, 10 KiB and 100 KiB messages, the same over protocols (create_server
 # and data_received; Node has one kind of TCP server only, listed as tcp), and UDP datagrams of 1 KiB.
 # Prints one markdown table: requests/second and the median and 99th-percentile latency per request.
+# The first row is a floor: server_c_epoll.c, the least any single-threaded server can do here.
 # Traffic stays on 127.0.0.1; every server and client run is bounded by `timeout`.
 # usage: benchmarks/echo/run.sh [CLIENTS...]   (environment: PY312=command for CPython 3.12,
 #        SCALE=fraction of the default request counts, e.g. 0.2 for a quick look,
@@ -36,10 +37,17 @@ dotnet build -c Release -v q --nologo udp_server/UdpEchoServer.csproj >/dev/null
 dotnet build -c Release -v q --nologo protocol_server/ProtocolEchoServer.csproj >/dev/null || { echo "protocol server build failed"; exit 1; }
 dotnet build -c Release -v q --nologo "$ROOT/examples/LoopPerCore/LoopPerCore.csproj" >/dev/null || { echo "loop-per-core server build failed"; exit 1; }
 CLIENT="dotnet client/bin/Release/net10.0/EchoClient.dll"
+# The floor: server_c_epoll.c, a bare epoll echo in C, when a C compiler is there.
+CFLOOR_DIR=$(mktemp -d)
+trap 'rm -rf "$CFLOOR_DIR"' EXIT
+CFLOOR=MISSING
+command -v cc >/dev/null && cc -O2 -o "$CFLOOR_DIR/server_c_epoll" server_c_epoll.c 2>/dev/null && CFLOOR="$CFLOOR_DIR/server_c_epoll"
 PY312=${PY312:-"env PYENV_VERSION=3.12.1 python3"}
 
 # Each server: its name, its TCP stream, TCP protocol and UDP commands (the port is appended); MISSING when absent.
 names=(); tcp=(); proto=(); udp=()
+names+=("floor: C, epoll, one thread (cc -O2)")
+tcp+=("$CFLOOR"); proto+=(NONE); udp+=(NONE)
 names+=("C# EventLoop (.NET $(dotnet --version))")
 tcp+=("dotnet $ROOT/examples/EchoServer/bin/Release/net10.0/ExampleEchoServer.dll --serve")
 proto+=("dotnet protocol_server/bin/Release/net10.0/ProtocolEchoServer.dll")
