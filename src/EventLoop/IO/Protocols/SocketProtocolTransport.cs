@@ -585,6 +585,22 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         }
     }
 
+    /// <summary>asyncio's start_tls hand-over: the socket leaves this transport open, for a TLS transport to take; no connection_lost, the connection goes on.</summary>
+    /// <remarks>Only once nothing waits to be sent. The socket is blocking again: .NET's NetworkStream under an SslStream refuses a non-blocking one.</remarks>
+    internal Socket DetachSocket()
+    {
+        StopWatching();
+        _closing = true;
+        _connLost = true;
+        _lost = true;
+        _readStopped = true;
+        ReturnBuffer(_pending);
+        _pending = [];
+        Loop._openTransportCount--;
+        _socket.Blocking = true;
+        return _socket;
+    }
+
     /// <summary>No more callbacks from the selector: before the socket closes, so that its descriptor number, once reused, is not watched for us.</summary>
     private void StopWatching()
     {
@@ -597,15 +613,20 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     private void CloseSocket()
     {
         StopWatching();
-        try
+        // With the selector, a plain close, as asyncio's sock.close(): a FIN, or the RST the
+        // socket's own state asks for (SO_LINGER of zero, unread bytes). Without it a zero-byte
+        // receive is pending, and .NET closes such a socket abortively (RST) unless it is shut
+        // down first.
+        if (_selector is null)
         {
-            // .NET closes a socket with a receive pending abortively (RST) unless it is shut
-            // down first; asyncio's sock.close() is a FIN.
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Not connected any more: nothing to shut down.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Not connected any more: nothing to shut down.
+            }
         }
         _socket.Dispose();
         ReturnBuffer(_pending);

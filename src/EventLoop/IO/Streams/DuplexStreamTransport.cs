@@ -6,7 +6,7 @@ namespace Asyncio;
 /// only feeds the reader (the writer stays usable, as on a socket). A read in flight is a
 /// foreign wait the virtual clock cannot probe: it may jump while one is pending.
 /// </remarks>
-internal sealed class DuplexStreamTransport : StreamTransport
+internal sealed class DuplexStreamTransport : PumpedStreamTransport
 {
     private readonly Stream _stream;
     private readonly bool _leaveOpen;

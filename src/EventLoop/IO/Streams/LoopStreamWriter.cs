@@ -19,7 +19,8 @@ namespace Asyncio;
 /// </remarks>
 public sealed class LoopStreamWriter
 {
-    private readonly StreamTransport _transport;
+    // Replaced once by start_tls, as asyncio's StreamWriter.start_tls replaces its transport.
+    private StreamTransport _transport;
     private readonly LoopStreamReader? _reader;
 
     internal LoopStreamWriter(StreamTransport transport, LoopStreamReader? reader)
@@ -162,15 +163,22 @@ public sealed class LoopStreamWriter
         var timeout = TlsHandshake.CheckTimeout(sslHandshakeTimeout);
         _transport.Loop.CheckThread(nameof(StartTlsAsync));
         // asyncio's loop.start_tls: "transport ... is not supported by start_tls()".
-        if (_transport is not SocketTransport socket)
-            throw ThrowHelper.StartTlsUnsupportedError(_transport.GetType().Name);
-        if (socket.IsTls)
+        if (_transport is SocketTransport)
             throw new InvalidOperationException("The connection is already TLS");
-        if (socket.IsClosing)
+        if (_transport is not ProtocolStreamTransport plain)
+            throw ThrowHelper.StartTlsUnsupportedError(_transport.GetType().Name);
+        if (plain.IsClosing)
             throw new InvalidOperationException("The connection is closing");
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled(cancellationToken);
-        return socket.StartTlsAsync(client, server, timeout, cancellationToken);
+        return StartTlsOnAsync(plain, client, server, timeout, cancellationToken);
+    }
+
+    private async Task StartTlsOnAsync(ProtocolStreamTransport plain, System.Net.Security.SslClientAuthenticationOptions? client, System.Net.Security.SslServerAuthenticationOptions? server, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var upgraded = await plain.StartTlsAsync(client, server, timeout, cancellationToken);
+        upgraded.SslOptions = (object?)client ?? server;
+        _transport = upgraded;
     }
 
     /// <summary>Closes the connection once the buffer is sent: asyncio's <c>writer.close()</c>.</summary>

@@ -198,7 +198,9 @@ public sealed class Server : IAsyncDisposable
     private void ServeStreams(Socket client, SslStream? tls)
     {
         var reader = new LoopStreamReader(_limit, Loop);
-        var transport = new SocketTransport(Loop, client, reader, tls) { SslOptions = _ssl };
+        StreamTransport transport = tls is null
+            ? new ProtocolStreamTransport(Loop, client, reader)
+            : new SocketTransport(Loop, client, reader, tls) { SslOptions = _ssl };
         var writer = new LoopStreamWriter(transport, reader);
         Attach(transport);
         transport.OnLost = Detach;

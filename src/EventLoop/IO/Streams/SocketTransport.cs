@@ -14,7 +14,7 @@ namespace Asyncio;
 /// answers the virtual clock's probe and <c>GetExtraInfo</c>. <see cref="StartTlsAsync"/>
 /// upgrades a plain connection in place, so its reader and writer stay the same objects.</para>
 /// </remarks>
-internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
+internal sealed class SocketTransport : PumpedStreamTransport, IOwnedDescriptor
 {
     private readonly Socket _socket;
     private SslStream? _tls;
@@ -241,7 +241,7 @@ internal sealed class SocketTransport : StreamTransport, IOwnedDescriptor
 }
 
 /// <summary>A one-way <see cref="StreamTransport"/> over a .NET <see cref="Stream"/>: a subprocess pipe.</summary>
-internal sealed class PipeTransport : StreamTransport
+internal sealed class PipeTransport : PumpedStreamTransport
 {
     private readonly Stream _stream;
 

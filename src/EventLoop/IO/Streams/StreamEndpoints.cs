@@ -229,7 +229,9 @@ public static class StreamEndpoints
     private static (LoopStreamReader, LoopStreamWriter) WrapSocket(EventLoop loop, Socket socket, int limit, SslStream? tls = null, SslClientAuthenticationOptions? ssl = null)
     {
         var reader = new LoopStreamReader(limit, loop);
-        var transport = new SocketTransport(loop, socket, reader, tls) { SslOptions = ssl };
+        StreamTransport transport = tls is null
+            ? new ProtocolStreamTransport(loop, socket, reader) // asyncio's streams stand on the protocol transport
+            : new SocketTransport(loop, socket, reader, tls) { SslOptions = ssl };
         var writer = new LoopStreamWriter(transport, reader);
         transport.Start();
         return (reader, writer);
