@@ -74,11 +74,6 @@ internal abstract class PumpedStreamTransport : StreamTransport, EventLoop.IRead
     protected abstract void CloseResource(bool abortive);
 
 
-    /// <summary>Sends what the resource takes now without waiting, for a write with nothing queued: asyncio's <c>write()</c>; 0 where sends only go through the pump.</summary>
-    /// <returns>The bytes sent.</returns>
-    /// <exception cref="System.Net.Sockets.SocketException">The connection failed.</exception>
-    protected virtual int TrySendNow(ReadOnlySpan<byte> data) => 0;
-
     /// <summary>Whether a zero-byte receive waits until data (or EOF) is there, without a buffer: a socket's does.</summary>
     protected virtual bool WaitsForDataWithoutBuffer => false;
 
@@ -190,20 +185,6 @@ internal abstract class PumpedStreamTransport : StreamTransport, EventLoop.IRead
             ThrowHelper.WriteAfterEof();
         if (data.IsEmpty || _closing)
             return; // asyncio: writes after the connection is lost are dropped
-        if (!_sending && _pendingCount == 0)
-        {
-            try
-            {
-                data = data[TrySendNow(data)..];
-            }
-            catch (Exception exception)
-            {
-                ConnectionLost(exception); // asyncio's _fatal_error from write()
-                return;
-            }
-            if (data.IsEmpty)
-                return;
-        }
         WriteBufferLimits.Append(ref _pending, ref _pendingCount, data);
         if (!_sending)
             Loop.StartDetached(static s => ((PumpedStreamTransport)s).SendPumpAsync(), this);
