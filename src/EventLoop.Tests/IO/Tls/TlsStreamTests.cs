@@ -182,6 +182,44 @@ public class TlsStreamTests : LoopTest
         Assert.Equal(0, loop._openTransportCount);
     }
 
+    // After start_tls the writer talks to a new (TLS) transport, as asyncio's StreamWriter.start_tls
+    // replaces its transport: the server must still reach the connection (CloseClients), and
+    // forget it once lost, through the transport it was given at accept.
+    [Fact]
+    public void StartTls_TheServerStillReachesTheUpgradedConnection()
+    {
+        var loop = NewLoop();
+        var (log, time) = OwnThread.Run(loop, l => l.RunUntilComplete(async () =>
+        {
+            var log = new List<string>();
+            var upgraded = l.CreateFuture<bool>();
+            var server = await l.StartServerAsync(async (r, w) =>
+            {
+                await r.ReadLineAsync();
+                w.Write(B("OK\n"));
+                await w.StartTlsAsync(TestCertificates.Server());
+                upgraded.SetResult(true);
+                log.Add("server: read after close gives " + S(await r.ReadAsync()).Length + " bytes");
+            }, "127.0.0.1", 0);
+            var (reader, writer) = await l.OpenConnectionAsync("127.0.0.1", PortOf(server));
+            writer.Write(B("STARTTLS\n"));
+            await reader.ReadLineAsync();
+            await writer.StartTlsAsync(TestCertificates.Client());
+            await upgraded;
+            server.Close();
+            server.CloseClients(); // the server's handle on the connection is the plain transport it accepted
+            log.Add("client: eof " + S(await reader.ReadAsync()).Length);
+            await server.WaitClosedAsync();
+            log.Add("server closed");
+            writer.Close();
+            await writer.WaitClosedAsync();
+            return (log, l.Time());
+        }));
+        Assert.Equal(["server: read after close gives 0 bytes", "client: eof 0", "server closed"], log);
+        Assert.Equal(0.0, time);
+        Assert.Equal(0, loop._openTransportCount);
+    }
+
     [Fact]
     public void TlsCalls_BadArguments_ThrowAtTheCallBeforeAnySocket()
     {
