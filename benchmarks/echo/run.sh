@@ -11,7 +11,8 @@
 #        SCALE=fraction of the default request counts, e.g. 0.2 for a quick look,
 #        KINDS=which of "tcp proto udp" to run (default all),
 #        ONLY=extended regex: run only the servers whose name matches, e.g. ONLY='^C#',
-#        SIZES="1024 ...": the TCP message sizes, LOOPS=loops of the loop-per-core server)
+#        SIZES="1024 ...": the TCP message sizes, LOOPS=loops of the loop-per-core server,
+#        CLIENT_C=1: TCP load from client_c.c, a one-thread epoll client in C, instead of client/)
 # "C# EventLoop, loop per core" is examples/LoopPerCore: LOOPS loops (default: one per core), one
 # thread each, sharing the port with SO_REUSEPORT; TCP streams only. Its connections per loop are
 # printed under the table (the kernel spreads them by hash, and each client keeps one connection).
@@ -42,6 +43,12 @@ CFLOOR_DIR=$(mktemp -d)
 trap 'rm -rf "$CFLOOR_DIR"' EXIT
 CFLOOR=MISSING
 command -v cc >/dev/null && cc -O2 -o "$CFLOOR_DIR/server_c_epoll" server_c_epoll.c 2>/dev/null && CFLOOR="$CFLOOR_DIR/server_c_epoll"
+# CLIENT_C=1: the TCP load comes from client_c.c (one thread, epoll) instead of client/ (UDP stays on client/).
+TCP_CLIENT=$CLIENT
+if [ "${CLIENT_C:-0}" = 1 ]; then
+  cc -O2 -o "$CFLOOR_DIR/client_c" client_c.c || { echo "client_c build failed"; exit 1; }
+  TCP_CLIENT="$CFLOOR_DIR/client_c"
+fi
 PY312=${PY312:-"env PYENV_VERSION=3.12.1 python3"}
 
 # Each server: its name, its TCP stream, TCP protocol and UDP commands (the port is appended); MISSING when absent.
@@ -115,7 +122,8 @@ for i in "${!names[@]}"; do
     for clients in "${CLIENT_COUNTS[@]}"; do
       for size in "${sizes[@]}"; do
         if [ $kind = udp ]; then total=${TOTAL[udp]}; mode=udp; else total=${TOTAL[$size]}; mode=""; fi
-        out=$(timeout $((LIMIT + 30)) $CLIENT "$port" "$clients" "$size" "$total" "$LIMIT" $mode 2>/dev/null) || out="failed"
+        load=$CLIENT; [ $kind != udp ] && load=$TCP_CLIENT
+        out=$(timeout $((LIMIT + 30)) $load "$port" "$clients" "$size" "$total" "$LIMIT" $mode 2>/dev/null) || out="failed"
         read -r rps p50 p99 lost <<<"$out"
         note=""
         [ -n "${lost:-}" ] && [ "$lost" != 0 ] && note=" ($lost lost)"
