@@ -60,24 +60,21 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
     bool EventLoop.IReadinessProbe.IsReady => _receive is { IsCompleted: true } || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
 
     /// <summary>asyncio's <c>__init__</c>: connection_made, then start reading, then <paramref name="waiter"/>, each in its own callback.</summary>
-    public void Start(Future<bool> waiter)
+    public void Start(Future<bool> waiter) =>
+        ProtocolCalls.ScheduleStart(Loop, this, static self => self._protocol.ConnectionMade(self), static self => self.StartReading(), waiter);
+
+    private void StartReading()
     {
-        Loop.CallSoon(static s => { var self = (SocketDatagramTransport)s!; self._protocol.ConnectionMade(self); }, this);
-        Loop.CallSoon(static s =>
+        if (_closing)
+            return;
+        if (_selector is null)
         {
-            var self = (SocketDatagramTransport)s!;
-            if (self._closing)
-                return;
-            if (self._selector is null)
-            {
-                self.Loop.StartDetached(static t => ((SocketDatagramTransport)t).ReadPumpAsync(), self);
-                return;
-            }
-            self._readBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
-            self._anyAddress = self._socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
-            self._selector.Set(self._fd, write: false, self._readReady, owner: self);
-        }, this);
-        Loop.CallSoon(static s => { var w = (Future<bool>)s!; if (!w.Done) w.SetResult(true); }, waiter);
+            Loop.StartDetached(static t => ((SocketDatagramTransport)t).ReadPumpAsync(), this);
+            return;
+        }
+        _readBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        _anyAddress = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        _selector.Set(_fd, write: false, _readReady, owner: this);
     }
 
     public override bool IsClosing => _closing;
@@ -296,14 +293,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         if (_bufferSize <= _highWater || _protocolPaused)
             return;
         _protocolPaused = true;
-        try
-        {
-            _protocol.PauseWriting();
-        }
-        catch (Exception exception)
-        {
-            Loop.CallExceptionHandler(new ExceptionContext("protocol.pause_writing() failed") { Exception = exception });
-        }
+        ProtocolCalls.PauseWriting(Loop, _protocol);
     }
 
     private void MaybeResumeProtocol()
@@ -311,14 +301,7 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
         if (!_protocolPaused || _bufferSize > _lowWater)
             return;
         _protocolPaused = false;
-        try
-        {
-            _protocol.ResumeWriting();
-        }
-        catch (Exception exception)
-        {
-            Loop.CallExceptionHandler(new ExceptionContext("protocol.resume_writing() failed") { Exception = exception });
-        }
+        ProtocolCalls.ResumeWriting(Loop, _protocol);
     }
 
     public override void Close()

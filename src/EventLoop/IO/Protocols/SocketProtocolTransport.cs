@@ -67,8 +67,8 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         _buffered = protocol as BufferedProtocol;
         // The try-now send and receive of asyncio: a would-block comes back as an error code.
         socket.Blocking = false;
-        _peer = SafeEndPoint(remote: true);
-        _local = SafeEndPoint(remote: false);
+        _peer = ProtocolCalls.SafeEndPoint(socket, remote: true);
+        _local = ProtocolCalls.SafeEndPoint(socket, remote: false);
         _selector = loop.Selector;
         if (_selector is not null)
         {
@@ -83,20 +83,14 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     public Action<SocketProtocolTransport>? OnLost { get; set; }
 
     /// <summary>asyncio's <c>__init__</c>: connection_made, then start reading, then <paramref name="waiter"/>, each in its own callback, in that order.</summary>
-    public void Start(Future<bool>? waiter)
-    {
-        Loop.CallSoon(static s =>
+    public void Start(Future<bool>? waiter) =>
+        ProtocolCalls.ScheduleStart(Loop, this, static self =>
         {
-            var self = (SocketProtocolTransport)s!;
             if (self._plain is not null)
                 self._plain.ConnectionMade(self);
             else
                 self._buffered!.ConnectionMade(self);
-        }, this);
-        Loop.CallSoon(static s => ((SocketProtocolTransport)s!).StartReading(), this);
-        if (waiter is not null)
-            Loop.CallSoon(static s => { var w = (Future<bool>)s!; if (!w.Done) w.SetResult(true); }, waiter);
-    }
+        }, static self => self.StartReading(), waiter);
 
     bool EventLoop.IReadinessProbe.IsReady => _receive.IsCompleted || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
 
@@ -116,18 +110,6 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
             "socket" => _socket,
             _ => defaultValue,
         };
-    }
-
-    private EndPoint? SafeEndPoint(bool remote)
-    {
-        try
-        {
-            return remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint;
-        }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
-        {
-            return null;
-        }
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -497,14 +479,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         if (WriteBufferSize <= _highWater || _protocolPaused)
             return;
         _protocolPaused = true;
-        try
-        {
-            _protocol.PauseWriting();
-        }
-        catch (Exception exception)
-        {
-            Loop.CallExceptionHandler(new ExceptionContext("protocol.pause_writing() failed") { Exception = exception });
-        }
+        ProtocolCalls.PauseWriting(Loop, _protocol);
     }
 
     private void MaybeResumeProtocol()
@@ -512,14 +487,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         if (!_protocolPaused || WriteBufferSize > _lowWater)
             return;
         _protocolPaused = false;
-        try
-        {
-            _protocol.ResumeWriting();
-        }
-        catch (Exception exception)
-        {
-            Loop.CallExceptionHandler(new ExceptionContext("protocol.resume_writing() failed") { Exception = exception });
-        }
+        ProtocolCalls.ResumeWriting(Loop, _protocol);
     }
 
     // ---- closing -----------------------------------------------------------------------------

@@ -53,8 +53,8 @@ internal sealed class TlsProtocolTransport : Transport, EventLoop.IReadinessProb
         _buffered = protocol as BufferedProtocol;
         _peerCertificate = tls.RemoteCertificate;
         _cipher = tls.NegotiatedCipherSuite;
-        _peer = SafeEndPoint(remote: true);
-        _local = SafeEndPoint(remote: false);
+        _peer = ProtocolCalls.SafeEndPoint(socket, remote: true);
+        _local = ProtocolCalls.SafeEndPoint(socket, remote: false);
         _io = new SocketTransport(loop, socket, reader: null, tls) { SslOptions = options };
         _io.OnLost = _ => OnConnectionLost();
     }
@@ -63,20 +63,14 @@ internal sealed class TlsProtocolTransport : Transport, EventLoop.IReadinessProb
     public Action<TlsProtocolTransport>? OnLost { get; set; }
 
     /// <summary>asyncio's <c>_on_handshake_complete</c>: connection_made, then reading, then <paramref name="waiter"/>, each in its own callback, as the plain transport does.</summary>
-    public void Start(Future<bool>? waiter)
-    {
-        Loop.CallSoon(static s =>
+    public void Start(Future<bool>? waiter) =>
+        ProtocolCalls.ScheduleStart(Loop, this, static self =>
         {
-            var self = (TlsProtocolTransport)s!;
             if (self._plain is not null)
                 self._plain.ConnectionMade(self);
             else
                 self._buffered!.ConnectionMade(self);
-        }, this);
-        Loop.CallSoon(static s => ((TlsProtocolTransport)s!).StartReading(), this);
-        if (waiter is not null)
-            Loop.CallSoon(static s => { var w = (Future<bool>)s!; if (!w.Done) w.SetResult(true); }, waiter);
-    }
+        }, static self => self.StartReading(), waiter);
 
     // A read waits for the next record on the socket: ready once bytes (or the FIN) are there.
     bool EventLoop.IReadinessProbe.IsReady => _receive.IsCompleted || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
@@ -102,18 +96,6 @@ internal sealed class TlsProtocolTransport : Transport, EventLoop.IReadinessProb
             "socket" => _socket,
             _ => defaultValue,
         };
-    }
-
-    private EndPoint? SafeEndPoint(bool remote)
-    {
-        try
-        {
-            return remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint;
-        }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
-        {
-            return null;
-        }
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -304,14 +286,7 @@ internal sealed class TlsProtocolTransport : Transport, EventLoop.IReadinessProb
         if (_protocolPaused || !_io.WritePaused)
             return;
         _protocolPaused = true;
-        try
-        {
-            _protocol.PauseWriting();
-        }
-        catch (Exception exception)
-        {
-            Loop.CallExceptionHandler(new ExceptionContext("protocol.pause_writing() failed") { Exception = exception });
-        }
+        ProtocolCalls.PauseWriting(Loop, _protocol);
         Loop.StartDetached(static s => ((TlsProtocolTransport)s).ResumeProtocolWhenDrainedAsync(), this);
     }
 
@@ -328,14 +303,7 @@ internal sealed class TlsProtocolTransport : Transport, EventLoop.IReadinessProb
         if (_io.IsLost || !_protocolPaused)
             return;
         _protocolPaused = false;
-        try
-        {
-            _protocol.ResumeWriting();
-        }
-        catch (Exception exception)
-        {
-            Loop.CallExceptionHandler(new ExceptionContext("protocol.resume_writing() failed") { Exception = exception });
-        }
+        ProtocolCalls.ResumeWriting(Loop, _protocol);
     }
 
     // ---- closing -----------------------------------------------------------------------------

@@ -73,23 +73,12 @@ internal sealed class SocketTransport : PumpedStreamTransport, IOwnedDescriptor
         "peercert" => _tls.RemoteCertificate,
         "cipher" => _tls.NegotiatedCipherSuite,
         "sslcontext" => SslOptions,
-        "peername" => SafeEndPoint(remote: true),
-        "sockname" => SafeEndPoint(remote: false),
+        "peername" => ProtocolCalls.SafeEndPoint(_socket, remote: true),
+        "sockname" => ProtocolCalls.SafeEndPoint(_socket, remote: false),
         "socket" => _socket,
         _ => null,
     };
 
-    private object? SafeEndPoint(bool remote)
-    {
-        try
-        {
-            return remote ? _socket.RemoteEndPoint : _socket.LocalEndPoint;
-        }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
-        {
-            return null;
-        }
-    }
 }
 
 /// <summary>A one-way <see cref="StreamTransport"/> over a .NET <see cref="Stream"/>: a subprocess pipe.</summary>
