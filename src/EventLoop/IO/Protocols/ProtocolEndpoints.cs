@@ -185,12 +185,10 @@ public static class ProtocolEndpoints
         where TProtocol : BaseProtocol
     {
         TProtocol protocol;
-        SslStream tls;
         try
         {
             protocol = protocolFactory();
             CheckStreamProtocol(protocol);
-            tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
         }
         catch
         {
@@ -198,6 +196,7 @@ public static class ProtocolEndpoints
             loop._openTransportCount--;
             throw;
         }
+        var tls = await TlsHandshake.AuthenticateOrCloseAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
         loop._openTransportCount--; // the transport counts it from here on
         var transport = new TlsProtocolTransport(loop, socket, tls, ssl, protocol);
         await StartAndWaitAsync(loop, transport, transport.Start, cancellationToken);

@@ -96,12 +96,10 @@ internal sealed class ProtocolStreamTransport : StreamTransport
         Loop._openTransportCount++; // the handshaking socket, until its transport counts it
         try
         {
-            tls = await TlsHandshake.AuthenticateAsync(Loop, socket, client, server, timeout, cancellationToken);
+            tls = await TlsHandshake.AuthenticateOrCloseAsync(Loop, socket, client, server, timeout, cancellationToken);
         }
         catch (Exception exception)
         {
-            TlsHandshake.CloseQuietly(socket);
-            Loop._openTransportCount--;
             ReaderLost(_reader, exception);
             throw;
         }

@@ -90,22 +90,9 @@ public static class StreamEndpoints
         var socket = addresses is null
             ? await TcpConnector.ConnectAsync(loop, host, port, happyEyeballsDelay, interleave, cancellationToken)
             : await TcpConnector.ConnectAsync(loop, addresses, port, happyEyeballsDelay, interleave, cancellationToken, attempt);
-        SslStream? tls = null;
-        if (ssl is not null)
-        {
-            // A failed handshake fails the call: asyncio tries the next address only when the
-            // connect itself fails.
-            try
-            {
-                tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
-            }
-            catch
-            {
-                TlsHandshake.CloseQuietly(socket);
-                loop._openTransportCount--;
-                throw;
-            }
-        }
+        // A failed handshake fails the call: asyncio tries the next address only when the
+        // connect itself fails.
+        var tls = ssl is null ? null : await TlsHandshake.AuthenticateOrCloseAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
         loop._openTransportCount--; // the transport counts it from here on
         return WrapSocket(loop, socket, limit, tls, ssl);
     }
@@ -166,20 +153,7 @@ public static class StreamEndpoints
     private static async Task<(LoopStreamReader Reader, LoopStreamWriter Writer)> OpenUnixConnectionCoreAsync(EventLoop loop, string path, int limit, CancellationToken cancellationToken, SslClientAuthenticationOptions? ssl = null, TimeSpan sslHandshakeTimeout = default)
     {
         var socket = await ConnectUnixAsync(loop, path, cancellationToken);
-        SslStream? tls = null;
-        if (ssl is not null)
-        {
-            try
-            {
-                tls = await TlsHandshake.AuthenticateAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
-            }
-            catch
-            {
-                TlsHandshake.CloseQuietly(socket);
-                loop._openTransportCount--;
-                throw;
-            }
-        }
+        var tls = ssl is null ? null : await TlsHandshake.AuthenticateOrCloseAsync(loop, socket, ssl, null, sslHandshakeTimeout, cancellationToken);
         loop._openTransportCount--; // the transport counts it from here on
         return WrapSocket(loop, socket, limit, tls, ssl);
     }

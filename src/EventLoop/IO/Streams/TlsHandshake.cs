@@ -84,6 +84,22 @@ internal static class TlsHandshake
         return ssl;
     }
 
+    /// <summary>The handshake of a socket counted in <see cref="EventLoop._openTransportCount"/>, for a transport to take over; on failure the socket is closed and uncounted before the error goes on.</summary>
+    /// <remarks>On success the count is the caller's to hand over: the transport it makes counts the socket from then on.</remarks>
+    public static async Task<SslStream> AuthenticateOrCloseAsync(EventLoop loop, Socket socket, SslClientAuthenticationOptions? client, SslServerAuthenticationOptions? server, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AuthenticateAsync(loop, socket, client, server, timeout, cancellationToken);
+        }
+        catch
+        {
+            CloseQuietly(socket);
+            loop._openTransportCount--;
+            throw;
+        }
+    }
+
     /// <summary>Closes a socket whose handshake failed with a FIN, not an RST: .NET resets a socket disposed with an operation pending unless it was shut down first.</summary>
     public static void CloseQuietly(Socket socket)
     {
