@@ -4,7 +4,7 @@ namespace Asyncio.Hosting;
 /// <remarks>asyncio: no twin.</remarks>
 public sealed class EventLoopHostOptions
 {
-    /// <summary>The loop's options (virtual time, debug mode, eager tasks); <see langword="null"/> for <see cref="EventLoopOptions.FromEnvironment"/>.</summary>
+    /// <summary>The loop's options (virtual time, debug mode, eager tasks, the selector); <see langword="null"/> for <see cref="EventLoopOptions.FromEnvironment"/>.</summary>
     /// <remarks>asyncio: <c>new_event_loop()</c> and <c>set_debug()</c>. Deadlock detection is always off: other threads may submit work at any time, so an idle hosted loop waits for them.</remarks>
     public EventLoopOptions? LoopOptions { get; set; }
 

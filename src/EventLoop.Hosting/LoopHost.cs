@@ -40,6 +40,7 @@ internal sealed class LoopHost : IEventLoopHost, IHostedService, IDisposable
             VirtualTime = loopOptions.VirtualTime,
             Debug = loopOptions.Debug,
             EagerTasks = loopOptions.EagerTasks,
+            UseSelector = loopOptions.UseSelector,
             DeadlockDetection = false,
         });
         var loggerFactory = provider.GetService<ILoggerFactory>();

@@ -18,7 +18,8 @@ public abstract class LoopTest : IDisposable
     /// <summary>A new loop on real time whose exception handler records into <see cref="TakeReports"/>.</summary>
     protected EventLoop NewRealLoop() => Track(new EventLoop(new EventLoopOptions { VirtualTime = false }));
 
-    private EventLoop Track(EventLoop loop)
+    /// <summary>Gives a loop made with other options the same exception-handler record and closing.</summary>
+    protected EventLoop Track(EventLoop loop)
     {
         loop.SetExceptionHandler((_, context) => _reports.Add(context));
         _loops.Add(loop);

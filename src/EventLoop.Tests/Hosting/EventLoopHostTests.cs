@@ -206,6 +206,18 @@ public class EventLoopHostTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LoopOptions_UseSelector_ReachesTheHostedLoop(bool useSelector)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddEventLoop(options => options.LoopOptions = new EventLoopOptions { VirtualTime = false, UseSelector = useSelector });
+        using var host = builder.Build();
+        var loop = host.Services.GetRequiredService<EventLoop>();
+        Assert.Equal(useSelector && OperatingSystem.IsLinux(), loop.Selector is not null);
+    }
+
     private sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
 
     private sealed class LogCollector : ILoggerProvider

@@ -85,8 +85,9 @@ internal static partial class ThrowHelper
         new($"File descriptor {fd} is used by transport {transport}");
 
     /// <summary>No twin on Unix: asyncio's proactor loop (Windows) raises a bare <c>NotImplementedError</c> for the descriptor callbacks.</summary>
+    /// <remarks>Names both reasons a loop has no selector: no epoll, or the option turned off.</remarks>
     public static PlatformNotSupportedException NoSelectorError(string operation) =>
-        new($"{operation}() needs a readiness selector (Linux epoll); on this system use the socket, stream and protocol APIs");
+        new($"{operation}() needs a readiness selector (Linux epoll, EventLoopOptions.UseSelector); on this loop use the socket, stream and protocol APIs");
 
     /// <summary>Python's <c>OSError</c> as its <c>str()</c> shows it, <c>[Errno 1] Operation not permitted</c>, with the native error inside.</summary>
     public static IOException OSError(System.ComponentModel.Win32Exception exception) =>

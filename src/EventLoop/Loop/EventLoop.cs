@@ -51,8 +51,10 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     private HashSet<IReadinessProbe>? _probes;
 
     // The file descriptors watched for readiness (AddReader, the socket transports), made the
-    // first time one is watched, on Linux only; null before, and elsewhere.
+    // first time one is watched, on Linux only; null before, and elsewhere, and always when the
+    // options turned it off (EventLoopOptions.UseSelector).
     private EpollSelector? _selector;
+    private readonly bool _useSelector;
     // Under virtual time: real seconds spent blocked on real work since the clock last moved.
     private double _realWaited;
 
@@ -139,6 +141,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         _detectDeadlocks = options.DeadlockDetection;
         Debug = options.Debug;
         EagerTasks = options.EagerTasks;
+        _useSelector = options.UseSelector;
         _loopContext = new LoopSynchronizationContext(this);
         if (options.Trace is { } trace)
             Observer = new TextTrace(this, trace);
@@ -421,12 +424,12 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
     /// <summary>Whether a post or a ready descriptor ended the wait of phase 2.</summary>
     private bool WorkArrived => _inbox.HasItems || _selector is { HasEvents: true };
 
-    /// <summary>The loop's selector, made the first time a descriptor is watched; null where epoll does not exist.</summary>
+    /// <summary>The loop's selector, made the first time a descriptor is watched; null where epoll does not exist or the options turned it off.</summary>
     internal EpollSelector? Selector
     {
         get
         {
-            if (_selector is null && Epoll.IsSupported)
+            if (_selector is null && _useSelector && Epoll.IsSupported)
             {
                 _selector = new EpollSelector(this);
                 _inbox.UseSelector(_selector);

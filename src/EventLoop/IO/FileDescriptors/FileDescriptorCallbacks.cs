@@ -20,9 +20,10 @@ namespace Asyncio;
 /// <para>Differs from asyncio: the callback's arguments are one typed state, as in
 /// <see cref="EventLoop.CallSoon{TState}(Action{TState}, TState)"/>; a .NET handle
 /// (<see cref="SafeHandle"/>: a socket's <see cref="System.Net.Sockets.Socket.SafeHandle"/>, a
-/// pipe's) stands for asyncio's object with a <c>fileno()</c>. Linux only: elsewhere these
-/// throw <see cref="PlatformNotSupportedException"/>, as asyncio's proactor loop on Windows
-/// raises <c>NotImplementedError</c>; the socket, stream and protocol APIs work everywhere.</para>
+/// pipe's) stands for asyncio's object with a <c>fileno()</c>. Linux only: elsewhere, and on a
+/// loop whose <see cref="EventLoopOptions.UseSelector"/> is off, these throw
+/// <see cref="PlatformNotSupportedException"/>, as asyncio's proactor loop on Windows raises
+/// <c>NotImplementedError</c>; the socket, stream and protocol APIs work everywhere.</para>
 /// <para>Check first: a null callback, a negative descriptor, a closed loop, a call from another
 /// thread, or a descriptor owned by one of the loop's transports throws before anything is
 /// registered. A descriptor epoll refuses (closed, or a regular file) throws
