@@ -393,7 +393,7 @@ public sealed partial class EventLoop : IDisposable, IAwaitTarget
         if (_realWork > 0 || (timerPending && AnyProbeReady()))
         {
             long started = Stopwatch.GetTimestamp();
-            _inbox.Wait(timerPending ? ToMilliseconds(seconds - _realWaited) : -1);
+            _inbox.Wait(timerPending ? ToMilliseconds(Math.Max(0, seconds - _realWaited)) : -1);
             _realWaited += Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (WorkArrived || !timerPending || _realWaited < seconds)
                 return;
