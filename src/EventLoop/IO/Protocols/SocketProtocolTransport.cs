@@ -584,8 +584,8 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         // With the selector, a plain close, as asyncio's sock.close(): a FIN, or the RST the
         // socket's own state asks for (SO_LINGER of zero, unread bytes). Without it a zero-byte
         // receive is pending, and .NET closes such a socket abortively (RST) unless it is shut
-        // down first.
-        if (_selector is null)
+        // down first; shut down then, unless an RST is what SO_LINGER asks for.
+        if (_selector is null && !AsksForReset(_socket))
         {
             try
             {
@@ -599,6 +599,18 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         _socket.Dispose();
         ReturnBuffer(_pending);
         _pending = [];
+    }
+
+    private static bool AsksForReset(Socket socket)
+    {
+        try
+        {
+            return socket.LingerState is { Enabled: true, LingerTime: 0 };
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>asyncio's repr: <c>&lt;_SelectorSocketTransport fd=.. read=polling write=&lt;idle, bufsize=0&gt;&gt;</c>, without the fd.</summary>
