@@ -9,7 +9,7 @@ namespace Asyncio;
 /// the socket still answers the virtual clock's probe and <c>GetExtraInfo</c>. A plain socket's
 /// streams are a <see cref="ProtocolStreamTransport"/>; its <c>start_tls</c> ends here.</para>
 /// </remarks>
-internal sealed class SocketTransport : PumpedStreamTransport, IOwnedDescriptor
+internal sealed class SocketTransport : PumpedStreamTransport
 {
     private readonly Socket _socket;
     private readonly SslStream _tls;
