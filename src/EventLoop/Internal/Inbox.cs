@@ -80,37 +80,43 @@ internal sealed class Inbox
     public void Wait(int milliseconds)
     {
         EpollSelector? selector;
+        bool posted;
         lock (_gate)
         {
             selector = _selector;
-            if (_count != 0)
+            posted = _count != 0;
+            if (!posted)
             {
-                // Posts are waiting, but the descriptors are still polled: asyncio's select(0).
-                selector?.Poll(0);
-                return;
-            }
-            // Idle: what a burst grew can go back now, before the loop sleeps.
-            if (_items.Length > RetainedItems)
-                _items = new WorkItem[RetainedItems];
-            _loopWaiting = true;
-            if (selector is null)
-            {
-                try
+                // Idle: what a burst grew can go back now, before the loop sleeps.
+                if (_items.Length > RetainedItems)
+                    _items = new WorkItem[RetainedItems];
+                _loopWaiting = true;
+                if (selector is null)
                 {
-                    Monitor.Wait(_gate, milliseconds);
+                    try
+                    {
+                        Monitor.Wait(_gate, milliseconds);
+                    }
+                    finally
+                    {
+                        _loopWaiting = false;
+                    }
+                    return;
                 }
-                finally
-                {
-                    _loopWaiting = false;
-                }
-                return;
             }
+        }
+        if (posted)
+        {
+            // Posts are waiting, but the descriptors are still polled (asyncio's select(0)),
+            // outside the lock, which posting threads need.
+            selector?.Poll(0);
+            return;
         }
         // Outside the lock: a post in the meantime sees _loopWaiting and signals the eventfd,
         // which ends the wait at once even if it has not started yet.
         try
         {
-            selector.Poll(milliseconds);
+            selector!.Poll(milliseconds); // not null: without a selector the wait returned above
         }
         finally
         {
