@@ -16,6 +16,15 @@ internal static class ProtocolCalls
             loop.CallSoon(static w => { if (!w.Done) w.SetResult(true); }, waiter);
     }
 
+    /// <summary>A stream protocol's <c>connection_made(transport)</c>, a <see cref="Protocol"/>'s or a <see cref="BufferedProtocol"/>'s.</summary>
+    public static void ConnectionMade(BaseProtocol protocol, Transport transport)
+    {
+        if (protocol is Protocol plain)
+            plain.ConnectionMade(transport);
+        else
+            ((BufferedProtocol)protocol).ConnectionMade(transport);
+    }
+
     /// <summary>asyncio's <c>_maybe_pause_protocol</c> call: <c>pause_writing</c>, its failure reported, never raised.</summary>
     public static void PauseWriting(EventLoop loop, BaseProtocol protocol)
     {

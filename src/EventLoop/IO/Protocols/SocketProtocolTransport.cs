@@ -84,13 +84,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
 
     /// <summary>asyncio's <c>__init__</c>: connection_made, then start reading, then <paramref name="waiter"/>, each in its own callback, in that order.</summary>
     public void Start(Future<bool>? waiter) =>
-        ProtocolCalls.ScheduleStart(Loop, this, static self =>
-        {
-            if (self._plain is not null)
-                self._plain.ConnectionMade(self);
-            else
-                self._buffered!.ConnectionMade(self);
-        }, static self => self.StartReading(), waiter);
+        ProtocolCalls.ScheduleStart(Loop, this, static self => ProtocolCalls.ConnectionMade(self._protocol, self), static self => self.StartReading(), waiter);
 
     bool EventLoop.IReadinessProbe.IsReady => _receive.IsCompleted || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
 
@@ -208,19 +202,9 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         var buffer = Buffers.Rent(ReceiveBufferSize);
         try
         {
-            int received = _socket.Receive(buffer, SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock)
-                return;
-            if (error != SocketError.Success)
-            {
-                FatalError(new SocketException((int)error), "Fatal read error on socket transport");
-                return;
-            }
+            int received = ReceiveOnce(buffer);
             if (received == 0)
-            {
-                OnEof();
                 return;
-            }
             try
             {
                 _plain!.DataReceived(buffer.AsSpan(0, received));
@@ -250,19 +234,9 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
             FatalError(exception, "Fatal error: protocol.get_buffer() call failed.");
             return;
         }
-        int received = _socket.Receive(buffer.Span, SocketFlags.None, out var error);
-        if (error == SocketError.WouldBlock)
-            return;
-        if (error != SocketError.Success)
-        {
-            FatalError(new SocketException((int)error), "Fatal read error on socket transport");
-            return;
-        }
+        int received = ReceiveOnce(buffer.Span);
         if (received == 0)
-        {
-            OnEof();
             return;
-        }
         try
         {
             protocol.BufferUpdated(received);
@@ -271,6 +245,22 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         {
             FatalError(exception, "Fatal error: protocol.buffer_updated() call failed.");
         }
+    }
+
+    /// <summary>One non-blocking receive into <paramref name="buffer"/>: the bytes received, or 0 when there is nothing more to do (it would block, the connection failed, or the stream ended: each handled here).</summary>
+    private int ReceiveOnce(Span<byte> buffer)
+    {
+        int received = _socket.Receive(buffer, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+            return 0;
+        if (error != SocketError.Success)
+        {
+            FatalError(new SocketException((int)error), "Fatal read error on socket transport");
+            return 0;
+        }
+        if (received == 0)
+            OnEof();
+        return received;
     }
 
     /// <summary>asyncio's <c>_read_ready__on_eof</c>: the protocol decides whether the transport stays open.</summary>

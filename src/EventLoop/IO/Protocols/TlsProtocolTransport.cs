@@ -64,13 +64,7 @@ internal sealed class TlsProtocolTransport : Transport, EventLoop.IReadinessProb
 
     /// <summary>asyncio's <c>_on_handshake_complete</c>: connection_made, then reading, then <paramref name="waiter"/>, each in its own callback, as the plain transport does.</summary>
     public void Start(Future<bool>? waiter) =>
-        ProtocolCalls.ScheduleStart(Loop, this, static self =>
-        {
-            if (self._plain is not null)
-                self._plain.ConnectionMade(self);
-            else
-                self._buffered!.ConnectionMade(self);
-        }, static self => self.StartReading(), waiter);
+        ProtocolCalls.ScheduleStart(Loop, this, static self => ProtocolCalls.ConnectionMade(self._protocol, self), static self => self.StartReading(), waiter);
 
     // A read waits for the next record on the socket: ready once bytes (or the FIN) are there.
     bool EventLoop.IReadinessProbe.IsReady => _receive.IsCompleted || _socket.Available > 0 || _socket.Poll(0, SelectMode.SelectRead);
