@@ -288,21 +288,9 @@ internal sealed class SocketDatagramTransport : DatagramTransport, EventLoop.IRe
 
     public override int WriteBufferSize => _bufferSize;
 
-    private void MaybePauseProtocol()
-    {
-        if (_bufferSize <= _highWater || _protocolPaused)
-            return;
-        _protocolPaused = true;
-        ProtocolCalls.PauseWriting(Loop, _protocol);
-    }
+    private void MaybePauseProtocol() => ProtocolCalls.MaybePauseWriting(Loop, _protocol, ref _protocolPaused, _bufferSize, _highWater);
 
-    private void MaybeResumeProtocol()
-    {
-        if (!_protocolPaused || _bufferSize > _lowWater)
-            return;
-        _protocolPaused = false;
-        ProtocolCalls.ResumeWriting(Loop, _protocol);
-    }
+    private void MaybeResumeProtocol() => ProtocolCalls.MaybeResumeWriting(Loop, _protocol, ref _protocolPaused, _bufferSize, _lowWater);
 
     public override void Close()
     {

@@ -25,6 +25,24 @@ internal static class ProtocolCalls
             ((BufferedProtocol)protocol).ConnectionMade(transport);
     }
 
+    /// <summary>asyncio's <c>_maybe_pause_protocol</c>: once the buffer is over the high-water mark, <c>pause_writing</c>, once until resumed.</summary>
+    public static void MaybePauseWriting(EventLoop loop, BaseProtocol protocol, ref bool paused, int bufferSize, int highWater)
+    {
+        if (bufferSize <= highWater || paused)
+            return;
+        paused = true;
+        PauseWriting(loop, protocol);
+    }
+
+    /// <summary>asyncio's <c>_maybe_resume_protocol</c>: once a paused protocol's buffer is down to the low-water mark, <c>resume_writing</c>.</summary>
+    public static void MaybeResumeWriting(EventLoop loop, BaseProtocol protocol, ref bool paused, int bufferSize, int lowWater)
+    {
+        if (!paused || bufferSize > lowWater)
+            return;
+        paused = false;
+        ResumeWriting(loop, protocol);
+    }
+
     /// <summary>asyncio's <c>_maybe_pause_protocol</c> call: <c>pause_writing</c>, its failure reported, never raised.</summary>
     public static void PauseWriting(EventLoop loop, BaseProtocol protocol)
     {

@@ -267,8 +267,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
     private void OnEof()
     {
         _readStopped = true;
-        if (_selector is not null)
-            StopWatchingReads();
+        StopWatchingReads();
         bool keepOpen;
         try
         {
@@ -464,21 +463,9 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         MaybePauseProtocol();
     }
 
-    private void MaybePauseProtocol()
-    {
-        if (WriteBufferSize <= _highWater || _protocolPaused)
-            return;
-        _protocolPaused = true;
-        ProtocolCalls.PauseWriting(Loop, _protocol);
-    }
+    private void MaybePauseProtocol() => ProtocolCalls.MaybePauseWriting(Loop, _protocol, ref _protocolPaused, WriteBufferSize, _highWater);
 
-    private void MaybeResumeProtocol()
-    {
-        if (!_protocolPaused || WriteBufferSize > _lowWater)
-            return;
-        _protocolPaused = false;
-        ProtocolCalls.ResumeWriting(Loop, _protocol);
-    }
+    private void MaybeResumeProtocol() => ProtocolCalls.MaybeResumeWriting(Loop, _protocol, ref _protocolPaused, WriteBufferSize, _lowWater);
 
     // ---- closing -----------------------------------------------------------------------------
 
@@ -488,8 +475,7 @@ internal sealed class SocketProtocolTransport : Transport, EventLoop.IReadinessP
         if (_closing)
             return;
         _closing = true;
-        if (_selector is not null)
-            StopWatchingReads(); // asyncio's close(): _remove_reader at once
+        StopWatchingReads(); // asyncio's close(): _remove_reader at once
         if (_pendingCount == 0 && !_sending)
         {
             _connLost = true;
